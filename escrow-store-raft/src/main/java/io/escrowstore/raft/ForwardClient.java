@@ -1,0 +1,76 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.option.RpcOptions;
+import com.alipay.sofa.jraft.rpc.InvokeCallback;
+import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import com.google.protobuf.ByteString;
+import io.escrowstore.Member;
+import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Sends commands to the member believed to lead. A request that could not even be sent (no
+ * connection) is reported as NOT_LEADER-like "unreachable" so the router may retry it; a request
+ * that was sent and got no answer is indeterminate, because the leader may have applied it.
+ */
+final class ForwardClient implements AutoCloseable {
+    private final RpcClient client;
+    private final String raftGroup;
+    private final Executor executor;
+
+    ForwardClient(String raftGroup, Executor executor) {
+        this.raftGroup = raftGroup;
+        this.executor = executor;
+        this.client = RpcFactoryHelper.rpcFactory().createRpcClient();
+        RpcOptions options = new RpcOptions();
+        options.setRpcConnectTimeoutMs(500);
+        this.client.init(options);
+    }
+
+    /** Result of one send: a response, or a failure that proves nothing was sent. */
+    record Sent(ForwardResponse response, String unreachable) {
+    }
+
+    CompletableFuture<Sent> forward(Member leader, byte[] command, long timeoutMs) {
+        ForwardRequest request = ForwardRequest.newBuilder()
+                .setGroup(raftGroup)
+                .setCommand(ByteString.copyFrom(command))
+                .setTimeoutMs(timeoutMs)
+                .build();
+        CompletableFuture<Sent> result = new CompletableFuture<>();
+        InvokeCallback callback = new InvokeCallback() {
+            @Override
+            public void complete(Object response, Throwable error) {
+                if (error == null && response instanceof ForwardResponse forwardResponse) {
+                    result.complete(new Sent(forwardResponse, null));
+                } else {
+                    result.complete(new Sent(Outcomes.indeterminate("forward to " + leader + " failed after sending: "
+                            + (error == null ? "unexpected response " + response : error)), null));
+                }
+            }
+
+            @Override
+            public Executor executor() {
+                return executor;
+            }
+        };
+        try {
+            client.invokeAsync(new Endpoint(leader.host(), leader.port()), request, callback, Math.max(1, timeoutMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.complete(new Sent(null, "interrupted before sending to " + leader));
+        } catch (RuntimeException | com.alipay.sofa.jraft.error.RemotingException e) {
+            result.complete(new Sent(null, leader + " unreachable: " + e.getMessage()));
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}

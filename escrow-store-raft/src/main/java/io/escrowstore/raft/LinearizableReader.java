@@ -1,0 +1,82 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.NoQuorumException;
+import io.escrowstore.StoreClosedException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Linearizable reads through Raft read-index: the leader confirms with a majority that it still
+ * leads, and this node (leader or follower) answers once it has applied up to the leader's commit
+ * index. No clocks or leases are involved. Reads have no side effects, so failures are retried
+ * until the deadline and then reported as {@link NoQuorumException}.
+ */
+final class LinearizableReader {
+    private static final byte[] NO_CONTEXT = new byte[0];
+
+    private final Node node;
+    private final PaymentStateMachine fsm;
+    private final ScheduledExecutorService scheduler;
+    private final Executor executor;
+    private final Duration timeout;
+
+    LinearizableReader(Node node, PaymentStateMachine fsm, ScheduledExecutorService scheduler, Executor executor,
+            Duration timeout) {
+        this.node = node;
+        this.fsm = fsm;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.timeout = timeout;
+    }
+
+    CompletableFuture<Optional<ChannelState>> read(ChannelId channelId) {
+        CompletableFuture<Optional<ChannelState>> result = new CompletableFuture<>();
+        attempt(channelId, Deadline.after(timeout), new Backoff(), result, "no attempt finished");
+        return result;
+    }
+
+    private void attempt(ChannelId channelId, Deadline deadline, Backoff backoff,
+            CompletableFuture<Optional<ChannelState>> result, String lastFailure) {
+        if (deadline.expired()) {
+            complete(result, null, new NoQuorumException("linearizable read of " + channelId + " failed within "
+                    + timeout.toMillis() + " ms: " + lastFailure));
+            return;
+        }
+        node.readIndex(NO_CONTEXT, new ReadIndexClosure(Math.max(1, deadline.remainingMillis())) {
+            @Override
+            public void run(Status status, long index, byte[] context) {
+                if (status.isOk()) {
+                    complete(result, fsm.channel(channelId), null);
+                    return;
+                }
+                long delay = backoff.nextMillis();
+                try {
+                    scheduler.schedule(() -> attempt(channelId, deadline, backoff, result, status.getErrorMsg()),
+                            delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    complete(result, null, new StoreClosedException("store is shutting down"));
+                }
+            }
+        });
+    }
+
+    private void complete(CompletableFuture<Optional<ChannelState>> result, Optional<ChannelState> value,
+            RuntimeException failure) {
+        Runnable completion = failure == null ? () -> result.complete(value) : () -> result.completeExceptionally(failure);
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.Member;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine: applies committed commands to the {@link ChannelLedger} in log order,
+ * hands each result to the closure of the proposing call (if this node proposed it), and saves and
+ * loads snapshots. Runs on jraft's single FSM thread; never throws out of a callback.
+ */
+final class PaymentStateMachine extends StateMachineAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentStateMachine.class);
+
+    private final ChannelLedger ledger;
+    private final Executor snapshotWriter;
+    private final String name;
+    /** Makes (ledger, appliedIndex) pairs consistent for digest readers. */
+    private final ReadWriteLock applyLock = new ReentrantReadWriteLock();
+    private final AtomicLong invalidEntries = new AtomicLong();
+    private volatile long appliedIndex;
+    private volatile long leaderTerm = -1;
+    private volatile long knownTerm;
+    private volatile List<Member> members = List.of();
+    private volatile boolean failed;
+
+    PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name) {
+        this.ledger = ledger;
+        this.snapshotWriter = snapshotWriter;
+        this.name = name;
+    }
+
+    @Override
+    public void onApply(Iterator iterator) {
+        applyLock.writeLock().lock();
+        try {
+            while (iterator.hasNext()) {
+                long index = iterator.getIndex();
+                CommandResult result;
+                try {
+                    result = apply(iterator.getData(), index);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("{}: applying entry {} failed unexpectedly; stopping this node rather than diverge",
+                            name, index, e);
+                    iterator.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE, "apply failed: %s", e));
+                    return;
+                }
+                appliedIndex = index;
+                Closure done = iterator.done();
+                if (done instanceof CommandClosure closure) {
+                    closure.complete(result);
+                } else if (done != null) {
+                    done.run(Status.OK());
+                }
+                iterator.next();
+            }
+        } finally {
+            applyLock.writeLock().unlock();
+        }
+    }
+
+    private CommandResult apply(ByteBuffer data, long index) {
+        Command command;
+        try {
+            command = Commands.decode(data);
+            return switch (command.getBodyCase()) {
+                case CLAIM -> Results.toMsg(ledger.claim(ProtoMapper.fromMsg(command.getClaim()), index));
+                case SYNC -> Results.toMsg(ledger.sync(ProtoMapper.fromMsg(command.getSync().getChain()), index));
+                default -> throw new IllegalArgumentException("unknown command " + command.getBodyCase());
+            };
+        } catch (IllegalArgumentException e) {
+            long count = invalidEntries.incrementAndGet();
+            LOG.warn("{}: entry {} is invalid and was applied as a no-op ({} so far): {}", name, index, count,
+                    e.getMessage());
+            return Results.invalid(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onSnapshotSave(SnapshotWriter writer, Closure done) {
+        SnapshotFile.Content content = new SnapshotFile.Content(appliedIndex, ledger.copy());
+        snapshotWriter.execute(() -> {
+            long started = System.nanoTime();
+            try {
+                SnapshotFile.write(Path.of(writer.getPath(), SnapshotFile.NAME), content);
+                if (!writer.addFile(SnapshotFile.NAME)) {
+                    done.run(new Status(RaftError.EIO, "could not register snapshot file"));
+                    return;
+                }
+                LOG.info("{}: snapshot at index {} with {} channels written in {} ms", name,
+                        content.lastIncludedIndex(), content.channels().size(), (System.nanoTime() - started) / 1_000_000);
+                done.run(Status.OK());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: writing snapshot at index {} failed", name, content.lastIncludedIndex(), e);
+                done.run(new Status(RaftError.EIO, "snapshot write failed: %s", e));
+            }
+        });
+    }
+
+    @Override
+    public boolean onSnapshotLoad(SnapshotReader reader) {
+        if (isLeader()) {
+            LOG.error("{}: refusing to load a snapshot while leader", name);
+            return false;
+        }
+        if (reader.getFileMeta(SnapshotFile.NAME) == null) {
+            LOG.error("{}: snapshot in {} has no {}; refusing to start from an incomplete snapshot", name,
+                    reader.getPath(), SnapshotFile.NAME);
+            return false;
+        }
+        long metaIndex = reader.load().getLastIncludedIndex();
+        try {
+            SnapshotFile.Content content = SnapshotFile.read(Path.of(reader.getPath(), SnapshotFile.NAME));
+            if (content.lastIncludedIndex() != metaIndex) {
+                LOG.error("{}: snapshot file says index {} but its Raft metadata says {}; refusing it", name,
+                        content.lastIncludedIndex(), metaIndex);
+                return false;
+            }
+            applyLock.writeLock().lock();
+            try {
+                ledger.replaceAll(content.channels());
+                appliedIndex = metaIndex;
+            } finally {
+                applyLock.writeLock().unlock();
+            }
+            LOG.info("{}: loaded snapshot at index {} with {} channels", name, metaIndex, content.channels().size());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot load snapshot in {}; this node refuses to start from it: {}", name,
+                    reader.getPath(), e.getMessage(), e);
+            return false;
+        }
+    }
+
+    @Override
+    public void onLeaderStart(long term) {
+        knownTerm = term;
+        leaderTerm = term;
+        LOG.info("{}: leading term {}", name, term);
+    }
+
+    @Override
+    public void onLeaderStop(Status status) {
+        leaderTerm = -1;
+        LOG.info("{}: stopped leading: {}", name, status);
+    }
+
+    @Override
+    public void onStartFollowing(LeaderChangeContext ctx) {
+        knownTerm = Math.max(knownTerm, ctx.getTerm());
+        LOG.info("{}: following {} in term {}", name, ctx.getLeaderId(), ctx.getTerm());
+    }
+
+    @Override
+    public void onConfigurationCommitted(Configuration conf) {
+        members = conf.getPeers().stream().map(PaymentStateMachine::member).toList();
+    }
+
+    @Override
+    public void onError(RaftException e) {
+        failed = true;
+        LOG.error("{}: the Raft node failed and stopped serving: {}", name, e.getStatus(), e);
+    }
+
+    static Member member(PeerId peer) {
+        return new Member(peer.getIp(), peer.getPort());
+    }
+
+    /** The term this node leads, or -1; set only once the node has applied all earlier terms' entries. */
+    long leaderTerm() {
+        return leaderTerm;
+    }
+
+    boolean isLeader() {
+        return leaderTerm > 0;
+    }
+
+    long knownTerm() {
+        return knownTerm;
+    }
+
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    long invalidEntries() {
+        return invalidEntries.get();
+    }
+
+    Optional<ChannelState> channel(ChannelId channelId) {
+        return ledger.get(channelId);
+    }
+
+    StateDigest digest() {
+        applyLock.readLock().lock();
+        try {
+            return new StateDigest(appliedIndex, ledger.size(), ledger.digest());
+        } finally {
+            applyLock.readLock().unlock();
+        }
+    }
+}

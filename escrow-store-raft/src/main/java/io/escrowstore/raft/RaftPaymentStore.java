@@ -1,0 +1,288 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.ClaimRequest;
+import io.escrowstore.ClaimResult;
+import io.escrowstore.EscrowStoreException;
+import io.escrowstore.Member;
+import io.escrowstore.PaymentStore;
+import io.escrowstore.ReadConsistency;
+import io.escrowstore.RequestId;
+import io.escrowstore.StoreClosedException;
+import io.escrowstore.StoreOverloadedException;
+import io.escrowstore.StoreStatus;
+import io.escrowstore.StoreUnavailableException;
+import io.escrowstore.SyncResult;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PaymentStore} node backed by an embedded SOFAJRaft node. Open one per replica with
+ * {@link #open(RaftStoreConfig)}; every replica of the group lists the same members.
+ *
+ * <p>Engine settings are fixed for safety: every log entry and every term/vote change is fsynced
+ * before it counts, entries carry checksums, reads use read-index (never leases), and jraft's
+ * unauthenticated CLI service is disabled. The RPC server binds only the configured host.
+ */
+public final class RaftPaymentStore implements PaymentStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
+
+    private final RaftStoreConfig config;
+    private final String name;
+    private final PaymentStateMachine fsm;
+    private final RaftGroupService groupService;
+    private final Node node;
+    private final ForwardClient forwardClient;
+    private final RequestRouter router;
+    private final LinearizableReader reader;
+    private final Semaphore inFlight;
+    private final Executor callbackExecutor;
+    private final ExecutorService ownCallbackExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService snapshotWriter;
+    private volatile boolean closed;
+
+    private RaftPaymentStore(RaftStoreConfig config) {
+        this.config = config;
+        this.name = config.raftGroup() + "/" + config.self();
+        this.ownCallbackExecutor = config.callbackExecutor().isPresent() ? null
+                : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                        new NamedThreads("escrow-callback-" + config.self()));
+        this.callbackExecutor = config.callbackExecutor().orElse(ownCallbackExecutor);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-timer-" + config.self()));
+        this.snapshotWriter = Executors.newSingleThreadExecutor(new NamedThreads("escrow-snapshot-" + config.self()));
+        this.inFlight = new Semaphore(config.maxInFlight());
+        this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name);
+
+        RpcSerializer.register();
+        RpcServer rpcServer = new BoltRpcServer(
+                new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true));
+        RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), nodeOptions(config, fsm), rpcServer);
+        Supplier<Node> nodeRef = groupService::getRaftNode;
+        Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor);
+        rpcServer.registerProcessor(new ForwardProcessor(config.raftGroup(), proposer));
+        this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor);
+        this.router = new RequestRouter(config.self(), nodeRef, proposer, forwardClient, scheduler, callbackExecutor,
+                config.requestTimeout());
+        Node started;
+        try {
+            started = groupService.start();
+        } catch (RuntimeException e) {
+            releaseResources();
+            throw new StoreUnavailableException("could not start node " + name + ": " + e.getMessage(), e);
+        }
+        if (started == null) {
+            releaseResources();
+            throw new StoreUnavailableException("could not start node " + name + " (see the log for jraft's reason; "
+                    + "a corrupted snapshot or log refuses to start)");
+        }
+        this.node = started;
+        this.reader = new LinearizableReader(node, fsm, scheduler, callbackExecutor, config.requestTimeout());
+        LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
+    }
+
+    /**
+     * Starts a node: opens (or creates) its data directory, binds its RPC port, and joins the
+     * group. Returns at once; the group elects a leader once a majority of members runs.
+     *
+     * @throws StoreUnavailableException if the node cannot start (port taken, unreadable data)
+     */
+    public static RaftPaymentStore open(RaftStoreConfig config) {
+        Objects.requireNonNull(config, "config");
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+        }
+        return new RaftPaymentStore(config);
+    }
+
+    private static NodeOptions nodeOptions(RaftStoreConfig config, PaymentStateMachine fsm) {
+        RaftOptions raft = new RaftOptions();
+        raft.setSync(true);
+        raft.setSyncMeta(true);
+        raft.setEnableLogEntryChecksum(true);
+        raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
+        raft.setMaxElectionDelayMs((int) config.maxElectionDelay().toMillis());
+
+        NodeOptions options = new NodeOptions();
+        options.setFsm(fsm);
+        options.setRaftOptions(raft);
+        options.setElectionTimeoutMs((int) config.electionTimeout().toMillis());
+        options.setSnapshotIntervalSecs((int) config.snapshotInterval().toSeconds());
+        options.setDisableCli(true);
+        Configuration initial = new Configuration();
+        config.members().forEach(m -> initial.addPeer(peer(m)));
+        options.setInitialConf(initial);
+        options.setLogUri(config.dataDir().resolve("log").toString());
+        options.setRaftMetaUri(config.dataDir().resolve("meta").toString());
+        options.setSnapshotUri(config.dataDir().resolve("snapshot").toString());
+        return options;
+    }
+
+    private static PeerId peer(Member member) {
+        return new PeerId(member.host(), member.port());
+    }
+
+    @Override
+    public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request) {
+        Objects.requireNonNull(request, "request");
+        return mutate(request.requestId(), Commands.claim(request), Results::claimResult);
+    }
+
+    @Override
+    public CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain) {
+        Objects.requireNonNull(chain, "chain");
+        return mutate(RequestId.random(), Commands.sync(chain), Results::syncResult);
+    }
+
+    @Override
+    public CompletableFuture<Optional<ChannelState>> channelAsync(ChannelId channelId, ReadConsistency consistency) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(consistency, "consistency");
+        if (consistency == ReadConsistency.LOCAL) {
+            checkOpen();
+            return CompletableFuture.completedFuture(fsm.channel(channelId));
+        }
+        return admitted(() -> reader.read(channelId));
+    }
+
+    private <T> CompletableFuture<T> mutate(RequestId requestId, byte[] command, Function<CommandResult, T> decode) {
+        return admitted(() -> router.submit(requestId, command).thenApply(result -> {
+            try {
+                return decode.apply(result);
+            } catch (IllegalArgumentException e) {
+                throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
+            }
+        }));
+    }
+
+    private <T> CompletableFuture<T> admitted(Supplier<CompletableFuture<T>> call) {
+        checkOpen();
+        if (fsm.failed()) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException(
+                    "node " + name + " stopped serving after an internal error; see its log"));
+        }
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new StoreOverloadedException(
+                    "node " + name + " already has " + config.maxInFlight() + " calls in flight"));
+        }
+        CompletableFuture<T> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        future.whenComplete((value, error) -> inFlight.release());
+        return future;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreClosedException("store node " + name + " is closed");
+        }
+    }
+
+    @Override
+    public StoreStatus status() {
+        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(), fsm.appliedIndex());
+    }
+
+    /** The configuration this node runs with. */
+    public RaftStoreConfig config() {
+        return config;
+    }
+
+    /**
+     * A digest of this node's channel table at its current applied index, for comparing replicas
+     * (SPEC §5 invariant 5). Costs a pass over every channel; meant for tests and audits.
+     */
+    public StateDigest stateDigest() {
+        checkOpen();
+        return fsm.digest();
+    }
+
+    /**
+     * Takes a snapshot now and compacts the log behind it; completes when the snapshot is durable.
+     */
+    public CompletableFuture<Void> snapshot() {
+        checkOpen();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        node.snapshot(status -> {
+            if (status.isOk()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(new StoreUnavailableException("snapshot failed: " + status));
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Stops the node and waits for its threads. Requests in flight end with
+     * {@link StoreClosedException} or {@link io.escrowstore.IndeterminateOutcomeException}.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        groupService.shutdown();
+        try {
+            groupService.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        releaseResources();
+        LOG.info("{}: closed", name);
+    }
+
+    private void releaseResources() {
+        forwardClient.close();
+        scheduler.shutdownNow();
+        snapshotWriter.shutdown();
+        try {
+            snapshotWriter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownCallbackExecutor != null) {
+            ownCallbackExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RaftPaymentStore{" + name + "}";
+    }
+}

@@ -1,0 +1,262 @@
+package io.escrowstore.raft;
+
+import io.escrowstore.GroupId;
+import io.escrowstore.Member;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable settings of one store node, built by {@link #builder()} and validated by
+ * {@link Builder#build()} with messages that name the bad field. Durability settings (fsync of
+ * every log entry and of term/vote metadata) are not configurable: they are always on.
+ */
+public final class RaftStoreConfig {
+    private static final Pattern RAFT_GROUP = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final GroupId groupId;
+    private final String raftGroup;
+    private final Member self;
+    private final List<Member> members;
+    private final Path dataDir;
+    private final Duration electionTimeout;
+    private final Duration maxElectionDelay;
+    private final Duration requestTimeout;
+    private final Duration snapshotInterval;
+    private final int maxInFlight;
+    private final Executor callbackExecutor;
+
+    private RaftStoreConfig(Builder b) {
+        this.groupId = b.groupId;
+        this.raftGroup = b.raftGroup;
+        this.self = b.self;
+        this.members = List.copyOf(b.members);
+        this.dataDir = b.dataDir;
+        this.electionTimeout = b.electionTimeout;
+        this.maxElectionDelay = b.maxElectionDelay;
+        this.requestTimeout = b.requestTimeout;
+        this.snapshotInterval = b.snapshotInterval;
+        this.maxInFlight = b.maxInFlight;
+        this.callbackExecutor = b.callbackExecutor;
+    }
+
+    /** A builder with the documented defaults; groupId, self, members and dataDir are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, e.g. to restart a node with one setting changed. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.groupId = groupId;
+        b.raftGroup = raftGroup;
+        b.self = self;
+        b.members = new ArrayList<>(members);
+        b.dataDir = dataDir;
+        b.electionTimeout = electionTimeout;
+        b.maxElectionDelay = maxElectionDelay;
+        b.requestTimeout = requestTimeout;
+        b.snapshotInterval = snapshotInterval;
+        b.maxInFlight = maxInFlight;
+        b.callbackExecutor = callbackExecutor;
+        return b;
+    }
+
+    /** The MultiPartyEscrow group this store serves; chain views of other groups are refused. */
+    public GroupId groupId() {
+        return groupId;
+    }
+
+    /** Name of the Raft group; every member must use the same. Default {@code escrow-store}. */
+    public String raftGroup() {
+        return raftGroup;
+    }
+
+    /** This node's Raft address; the node binds exactly this host and port. */
+    public Member self() {
+        return self;
+    }
+
+    /** The initial members of the group, {@code self} included. */
+    public List<Member> members() {
+        return members;
+    }
+
+    /** Where this node keeps its Raft log, metadata and snapshots. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Base election timeout. Default 1 s. */
+    public Duration electionTimeout() {
+        return electionTimeout;
+    }
+
+    /** Upper bound of the random delay added to the election timeout. Default 1 s. */
+    public Duration maxElectionDelay() {
+        return maxElectionDelay;
+    }
+
+    /** Deadline of every store call, from its start to its result or failure. Default 5 s. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Time between automatic snapshots; {@link Duration#ZERO} disables them. Default 1 h. */
+    public Duration snapshotInterval() {
+        return snapshotInterval;
+    }
+
+    /** Most store calls this node runs at once before refusing with backpressure. Default 10,000. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Where result futures are completed; empty means a store-owned thread pool. */
+    public Optional<Executor> callbackExecutor() {
+        return Optional.ofNullable(callbackExecutor);
+    }
+
+    @Override
+    public String toString() {
+        return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
+                + ", members=" + members + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
+                + ", maxElectionDelay=" + maxElectionDelay + ", requestTimeout=" + requestTimeout
+                + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight + "}";
+    }
+
+    /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
+    public static final class Builder {
+        private GroupId groupId;
+        private String raftGroup = "escrow-store";
+        private Member self;
+        private List<Member> members = new ArrayList<>();
+        private Path dataDir;
+        private Duration electionTimeout = Duration.ofSeconds(1);
+        private Duration maxElectionDelay = Duration.ofSeconds(1);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration snapshotInterval = Duration.ofHours(1);
+        private int maxInFlight = 10_000;
+        private Executor callbackExecutor;
+
+        private Builder() {
+        }
+
+        /** Required: the MultiPartyEscrow group id the store serves. */
+        public Builder groupId(GroupId groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /** The Raft group name, letters, digits, {@code _ . -}, at most 64. */
+        public Builder raftGroup(String raftGroup) {
+            this.raftGroup = raftGroup;
+            return this;
+        }
+
+        /** Required: this node's address. */
+        public Builder self(Member self) {
+            this.self = self;
+            return this;
+        }
+
+        /** Required: every initial member, including {@code self}. */
+        public Builder members(List<Member> members) {
+            this.members = members == null ? null : new ArrayList<>(members);
+            return this;
+        }
+
+        /** Required: the node's data directory (created if missing). */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** Base election timeout, 50 ms .. 60 s. */
+        public Builder electionTimeout(Duration electionTimeout) {
+            this.electionTimeout = electionTimeout;
+            return this;
+        }
+
+        /** Random extra election delay, 0 .. 60 s. */
+        public Builder maxElectionDelay(Duration maxElectionDelay) {
+            this.maxElectionDelay = maxElectionDelay;
+            return this;
+        }
+
+        /** Deadline of every call, 10 ms .. 10 min. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** Time between snapshots, zero (off) or 1 s .. 1 day. */
+        public Builder snapshotInterval(Duration snapshotInterval) {
+            this.snapshotInterval = snapshotInterval;
+            return this;
+        }
+
+        /** Most calls in flight on this node, 1 .. 1,000,000. */
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Executor completing result futures; it must not run tasks on the calling thread. */
+        public Builder callbackExecutor(Executor callbackExecutor) {
+            this.callbackExecutor = callbackExecutor;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first missing or invalid field */
+        public RaftStoreConfig build() {
+            require(groupId, "groupId");
+            require(raftGroup, "raftGroup");
+            if (!RAFT_GROUP.matcher(raftGroup).matches()) {
+                throw new IllegalArgumentException("raftGroup must match " + RAFT_GROUP + " but was '" + raftGroup + "'");
+            }
+            require(self, "self");
+            require(members, "members");
+            if (members.isEmpty() || members.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("members must be a non-empty list without nulls");
+            }
+            if (new HashSet<>(members).size() != members.size()) {
+                throw new IllegalArgumentException("members must not repeat a member: " + members);
+            }
+            if (!members.contains(self)) {
+                throw new IllegalArgumentException("members " + members + " must include self " + self);
+            }
+            require(dataDir, "dataDir");
+            within("electionTimeout", electionTimeout, Duration.ofMillis(50), Duration.ofSeconds(60));
+            within("maxElectionDelay", maxElectionDelay, Duration.ZERO, Duration.ofSeconds(60));
+            within("requestTimeout", requestTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
+            require(snapshotInterval, "snapshotInterval");
+            if (!snapshotInterval.isZero()) {
+                within("snapshotInterval", snapshotInterval, Duration.ofSeconds(1), Duration.ofDays(1));
+            }
+            if (maxInFlight < 1 || maxInFlight > 1_000_000) {
+                throw new IllegalArgumentException("maxInFlight must be 1..1000000 but was " + maxInFlight);
+            }
+            return new RaftStoreConfig(this);
+        }
+
+        private static void require(Object value, String field) {
+            if (value == null) {
+                throw new IllegalArgumentException(field + " is required");
+            }
+        }
+
+        private static void within(String field, Duration value, Duration min, Duration max) {
+            require(value, field);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + " but was " + value);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.Node;
+import io.escrowstore.EscrowStoreException;
+import io.escrowstore.IndeterminateOutcomeException;
+import io.escrowstore.Member;
+import io.escrowstore.NoQuorumException;
+import io.escrowstore.RequestId;
+import io.escrowstore.StoreClosedException;
+import io.escrowstore.StoreOverloadedException;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Gets a command decided by whichever node leads, so callers never care who leads. Proposes
+ * locally when this node leads, otherwise forwards to the leader it knows of, following redirects
+ * and waiting out elections until the deadline.
+ *
+ * <p>Retries only attempts that provably did not propose (no leader known, NOT_LEADER, BUSY, not
+ * sent). Once an attempt may have been appended and its answer is lost, the call fails with
+ * {@link IndeterminateOutcomeException}; it is never retried here and never reported as rejected.
+ */
+final class RequestRouter {
+    private final Member self;
+    private final Supplier<Node> node;
+    private final Proposer proposer;
+    private final ForwardClient forwardClient;
+    private final ScheduledExecutorService scheduler;
+    private final Executor executor;
+    private final Duration timeout;
+
+    RequestRouter(Member self, Supplier<Node> node, Proposer proposer, ForwardClient forwardClient,
+            ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
+        this.self = self;
+        this.node = node;
+        this.proposer = proposer;
+        this.forwardClient = forwardClient;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.timeout = timeout;
+    }
+
+    /** Runs {@code command} on the leader; completes within the request timeout. */
+    CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
+        Call call = new Call(requestId, command, Deadline.after(timeout));
+        try {
+            scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            call.result.completeExceptionally(new StoreClosedException("store is shutting down"));
+            return call.result;
+        }
+        attempt(call);
+        return call.result;
+    }
+
+    private void attempt(Call call) {
+        if (call.result.isDone()) {
+            return;
+        }
+        if (proposer.leads()) {
+            call.inFlight = true;
+            proposer.propose(call.command).whenComplete((response, error) -> handle(call, response, error, self));
+            return;
+        }
+        Optional<Member> leader = call.takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
+        if (leader.isEmpty()) {
+            call.lastReason = "no leader known to " + self;
+            retryLater(call);
+            return;
+        }
+        Member target = leader.get();
+        call.inFlight = true;
+        forwardClient.forward(target, call.command, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
+            if (error == null && sent.unreachable() != null) {
+                call.inFlight = false;
+                call.lastReason = sent.unreachable();
+                retryLater(call);
+            } else {
+                handle(call, error == null ? sent.response() : null, error, target);
+            }
+        });
+    }
+
+    private void handle(Call call, ForwardResponse response, Throwable error, Member target) {
+        if (error != null) {
+            fail(call, new IndeterminateOutcomeException(call.requestId, "attempt on " + target + " failed: " + error));
+            return;
+        }
+        switch (response.getStatus()) {
+            case APPLIED -> call.result.complete(response.getResult());
+            case NOT_LEADER -> {
+                call.inFlight = false;
+                call.lastReason = target + " is not the leader";
+                call.hint = response.getLeaderHint().isEmpty() ? null : Member.parse(response.getLeaderHint());
+                retryLater(call);
+            }
+            case BUSY -> {
+                call.inFlight = false;
+                call.busy = true;
+                call.lastReason = "leader " + target + " is busy: " + response.getError();
+                retryLater(call);
+            }
+            case INDETERMINATE -> fail(call, new IndeterminateOutcomeException(call.requestId,
+                    "leader " + target + " could not confirm it: " + response.getError()));
+            default -> fail(call, new EscrowStoreException("leader " + target + " refused request " + call.requestId
+                    + ": " + response.getStatus() + " " + response.getError()));
+        }
+    }
+
+    private void retryLater(Call call) {
+        long delay = call.backoff.nextMillis();
+        if (call.deadline.remainingNanos() <= TimeUnit.MILLISECONDS.toNanos(delay)) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> attempt(call), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            fail(call, new StoreClosedException("store is shutting down"));
+        }
+    }
+
+    private void expire(Call call) {
+        if (call.result.isDone()) {
+            return;
+        }
+        String waited = " within " + timeout.toMillis() + " ms";
+        if (call.inFlight) {
+            fail(call, new IndeterminateOutcomeException(call.requestId, "no answer from the leader" + waited));
+        } else if (call.busy) {
+            fail(call, new StoreOverloadedException("request " + call.requestId + " not accepted" + waited + ": "
+                    + call.lastReason));
+        } else {
+            fail(call, new NoQuorumException("request " + call.requestId + " not applied: " + call.lastReason + waited));
+        }
+    }
+
+    private void fail(Call call, RuntimeException failure) {
+        try {
+            executor.execute(() -> call.result.completeExceptionally(failure));
+        } catch (RejectedExecutionException e) {
+            call.result.completeExceptionally(failure);
+        }
+    }
+
+    /** One caller request across its attempts. */
+    private static final class Call {
+        final RequestId requestId;
+        final byte[] command;
+        final Deadline deadline;
+        final CompletableFuture<CommandResult> result = new CompletableFuture<>();
+        final Backoff backoff = new Backoff();
+        /** True while an attempt that may append the command is outstanding. */
+        volatile boolean inFlight;
+        volatile boolean busy;
+        volatile String lastReason = "no attempt finished";
+        volatile Member hint;
+
+        Call(RequestId requestId, byte[] command, Deadline deadline) {
+            this.requestId = requestId;
+            this.command = command;
+            this.deadline = deadline;
+        }
+
+        Optional<Member> takeHint() {
+            Member current = hint;
+            hint = null;
+            return Optional.ofNullable(current);
+        }
+    }
+}

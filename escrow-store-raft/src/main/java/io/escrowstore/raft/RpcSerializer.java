@@ -1,0 +1,88 @@
+package io.escrowstore.raft;
+
+import com.alipay.remoting.CustomSerializerManager;
+import com.alipay.remoting.DefaultCustomSerializer;
+import com.alipay.remoting.exception.DeserializationException;
+import com.alipay.remoting.exception.SerializationException;
+import com.alipay.remoting.InvokeContext;
+import com.alipay.remoting.rpc.RequestCommand;
+import com.alipay.remoting.rpc.ResponseCommand;
+import com.alipay.remoting.rpc.protocol.RpcRequestCommand;
+import com.alipay.remoting.rpc.protocol.RpcResponseCommand;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+
+/**
+ * Bolt serializer for the store's own RPC messages: plain protobuf bytes, bounded in size, so they
+ * never fall back to bolt's Hessian serializer. Registered once per JVM, by class name.
+ */
+final class RpcSerializer extends DefaultCustomSerializer {
+    /** Largest forwarded message accepted; a command is at most {@link Commands#MAX_COMMAND_BYTES}. */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final RpcSerializer INSTANCE = new RpcSerializer();
+
+    private RpcSerializer() {
+    }
+
+    private static boolean registered;
+
+    /** Registers the serializer with bolt, once per JVM (bolt refuses a second registration). */
+    static synchronized void register() {
+        if (registered) {
+            return;
+        }
+        CustomSerializerManager.registerCustomSerializer(ForwardRequest.class.getName(), INSTANCE);
+        CustomSerializerManager.registerCustomSerializer(ForwardResponse.class.getName(), INSTANCE);
+        registered = true;
+    }
+
+    @Override
+    public <T extends RequestCommand> boolean serializeContent(T request, InvokeContext ctx)
+            throws SerializationException {
+        RpcRequestCommand cmd = (RpcRequestCommand) request;
+        cmd.setContent(((Message) cmd.getRequestObject()).toByteArray());
+        return true;
+    }
+
+    @Override
+    public <T extends ResponseCommand> boolean serializeContent(T response) throws SerializationException {
+        RpcResponseCommand cmd = (RpcResponseCommand) response;
+        cmd.setContent(((Message) cmd.getResponseObject()).toByteArray());
+        return true;
+    }
+
+    @Override
+    public <T extends RequestCommand> boolean deserializeContent(T request) throws DeserializationException {
+        RpcRequestCommand cmd = (RpcRequestCommand) request;
+        cmd.setRequestObject(parse(cmd.getRequestClass(), cmd.getContent()));
+        return true;
+    }
+
+    @Override
+    public <T extends ResponseCommand> boolean deserializeContent(T response, InvokeContext ctx)
+            throws DeserializationException {
+        RpcResponseCommand cmd = (RpcResponseCommand) response;
+        cmd.setResponseObject(parse(cmd.getResponseClass(), cmd.getContent()));
+        return true;
+    }
+
+    private static Message parse(String className, byte[] content) throws DeserializationException {
+        byte[] bytes = content == null ? new byte[0] : content;
+        if (bytes.length > MAX_MESSAGE_BYTES) {
+            throw new DeserializationException(className + " of " + bytes.length + " bytes exceeds " + MAX_MESSAGE_BYTES);
+        }
+        try {
+            if (ForwardRequest.class.getName().equals(className)) {
+                return ForwardRequest.parseFrom(bytes);
+            }
+            if (ForwardResponse.class.getName().equals(className)) {
+                return ForwardResponse.parseFrom(bytes);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new DeserializationException("malformed " + className + ": " + e.getMessage(), e);
+        }
+        throw new DeserializationException("unexpected message class " + className);
+    }
+}

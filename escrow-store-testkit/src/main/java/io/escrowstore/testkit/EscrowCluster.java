@@ -1,0 +1,289 @@
+package io.escrowstore.testkit;
+
+import com.alipay.sofa.jraft.NodeManager;
+import io.escrowstore.GroupId;
+import io.escrowstore.Member;
+import io.escrowstore.raft.RaftPaymentStore;
+import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.StateDigest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * N store nodes in this JVM on free loopback ports and temporary data directories, with lowered
+ * election timeouts. Nodes are addressed by index {@code 0..size-1}; a stopped node keeps its data
+ * directory and port, so {@link #restart} brings it back with its log and snapshots.
+ * {@link #close()} stops every node, waits for them, checks none is left registered in jraft's
+ * JVM-global node manager, and deletes the data.
+ */
+public final class EscrowCluster implements AutoCloseable {
+    private static final AtomicInteger GROUPS = new AtomicInteger();
+
+    private final List<RaftStoreConfig> configs;
+    private final RaftPaymentStore[] nodes;
+    private final Path dataRoot;
+    private final Duration awaitTimeout;
+    private boolean closed;
+
+    private EscrowCluster(Builder builder) {
+        this.awaitTimeout = builder.awaitTimeout;
+        try {
+            this.dataRoot = Files.createTempDirectory("escrow-cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary data directory", e);
+        }
+        int[] ports = FreePorts.pick(builder.nodes);
+        List<Member> members = IntStream.of(ports).mapToObj(p -> new Member("127.0.0.1", p)).toList();
+        String raftGroup = "escrow-test-" + ProcessHandle.current().pid() + "-" + GROUPS.incrementAndGet();
+        List<RaftStoreConfig> all = new ArrayList<>();
+        for (int i = 0; i < builder.nodes; i++) {
+            all.add(RaftStoreConfig.builder()
+                    .groupId(builder.groupId)
+                    .raftGroup(raftGroup)
+                    .self(members.get(i))
+                    .members(members)
+                    .dataDir(dataRoot.resolve("node-" + i))
+                    .electionTimeout(builder.electionTimeout)
+                    .maxElectionDelay(builder.maxElectionDelay)
+                    .requestTimeout(builder.requestTimeout)
+                    .snapshotInterval(builder.snapshotInterval)
+                    .build());
+        }
+        this.configs = List.copyOf(all);
+        this.nodes = new RaftPaymentStore[builder.nodes];
+    }
+
+    /** A builder for a 3-node cluster with 300 ms election timeouts. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts every node; returns without waiting for a leader. */
+    public synchronized EscrowCluster start() {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] == null) {
+                nodes[i] = RaftPaymentStore.open(configs.get(i));
+            }
+        }
+        return this;
+    }
+
+    /** Number of nodes, running or not. */
+    public int size() {
+        return nodes.length;
+    }
+
+    /** The chain group id every node serves. */
+    public GroupId groupId() {
+        return configs.get(0).groupId();
+    }
+
+    /** The configuration of node {@code i}. */
+    public RaftStoreConfig config(int i) {
+        return configs.get(i);
+    }
+
+    /** Running node {@code i}. @throws IllegalStateException if it is stopped */
+    public synchronized RaftPaymentStore node(int i) {
+        RaftPaymentStore node = nodes[i];
+        if (node == null) {
+            throw new IllegalStateException("node " + i + " is stopped");
+        }
+        return node;
+    }
+
+    /** True if node {@code i} runs. */
+    public synchronized boolean isRunning(int i) {
+        return nodes[i] != null;
+    }
+
+    /** Indexes of the running nodes. */
+    public synchronized List<Integer> running() {
+        return IntStream.range(0, nodes.length).filter(i -> nodes[i] != null).boxed().toList();
+    }
+
+    /** A random running node. */
+    public RaftPaymentStore anyNode() {
+        List<Integer> up = running();
+        return node(up.get(ThreadLocalRandom.current().nextInt(up.size())));
+    }
+
+    /** Index of the node that running nodes agree leads, if any. */
+    public synchronized Optional<Integer> leader() {
+        return IntStream.range(0, nodes.length)
+                .filter(i -> nodes[i] != null && nodes[i].status().isLeader())
+                .boxed()
+                .findFirst();
+    }
+
+    /** Waits until some running node leads; returns its index. */
+    public int awaitLeader() {
+        Await.until(awaitTimeout, () -> "a leader among nodes " + running(), () -> leader().isPresent());
+        return leader().orElseThrow();
+    }
+
+    /** Waits until a node other than {@code former} leads; returns its index. */
+    public int awaitNewLeader(int former) {
+        Await.until(awaitTimeout, () -> "a leader other than node " + former,
+                () -> leader().filter(i -> i != former).isPresent());
+        return leader().orElseThrow();
+    }
+
+    /** A running node that is not the leader. @throws IllegalStateException if there is none */
+    public int follower() {
+        int leader = awaitLeader();
+        return running().stream().filter(i -> i != leader).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no running follower"));
+    }
+
+    /** Stops node {@code i} (graceful: it may hand leadership over first). Idempotent. */
+    public void stop(int i) {
+        RaftPaymentStore node;
+        synchronized (this) {
+            node = nodes[i];
+            nodes[i] = null;
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** Starts node {@code i} again on its data directory and port. */
+    public synchronized RaftPaymentStore restart(int i) {
+        if (nodes[i] == null) {
+            nodes[i] = RaftPaymentStore.open(configs.get(i));
+        }
+        return nodes[i];
+    }
+
+    /** Starts every stopped node. */
+    public void restartAll() {
+        for (int i = 0; i < nodes.length; i++) {
+            restart(i);
+        }
+    }
+
+    /**
+     * Waits until every running node has applied the same log index and holds an identical channel
+     * table; returns that common digest.
+     */
+    public StateDigest awaitConvergence() {
+        StateDigest[] agreed = new StateDigest[1];
+        Await.until(awaitTimeout, () -> "convergence of " + digests(), () -> {
+            List<StateDigest> digests = digests();
+            StateDigest first = digests.get(0);
+            boolean same = digests.stream().allMatch(d -> d.equals(first));
+            agreed[0] = first;
+            return same;
+        });
+        return agreed[0];
+    }
+
+    /** Each running node's current digest, in node order. */
+    public List<StateDigest> digests() {
+        return running().stream().map(i -> node(i).stateDigest()).toList();
+    }
+
+    /** Stops all nodes, checks none is left in jraft's node manager, deletes the data. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            stop(i);
+        }
+        String raftGroup = configs.get(0).raftGroup();
+        int left = NodeManager.getInstance().getNodesByGroupId(raftGroup).size();
+        deleteRecursively(dataRoot);
+        if (left > 0) {
+            throw new IllegalStateException(left + " jraft node(s) of group " + raftGroup + " still registered after close");
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    /** Settings of an {@link EscrowCluster}; defaults suit tests on a small machine. */
+    public static final class Builder {
+        private int nodes = 3;
+        private GroupId groupId = TestChannels.randomGroupId();
+        private Duration electionTimeout = Duration.ofMillis(300);
+        private Duration maxElectionDelay = Duration.ofMillis(300);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration snapshotInterval = Duration.ZERO;
+        private Duration awaitTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** Number of nodes, 1..7. Default 3. */
+        public Builder nodes(int nodes) {
+            if (nodes < 1 || nodes > 7) {
+                throw new IllegalArgumentException("nodes must be 1..7 but was " + nodes);
+            }
+            this.nodes = nodes;
+            return this;
+        }
+
+        /** The chain group id served. Default random. */
+        public Builder groupId(GroupId groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /** Election timeout and its random extra delay. Default 300 ms each. */
+        public Builder electionTimeout(Duration base, Duration maxExtraDelay) {
+            this.electionTimeout = base;
+            this.maxElectionDelay = maxExtraDelay;
+            return this;
+        }
+
+        /** Deadline of every store call. Default 5 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** Automatic snapshot interval; zero disables. Default zero (snapshots only on demand). */
+        public Builder snapshotInterval(Duration snapshotInterval) {
+            this.snapshotInterval = snapshotInterval;
+            return this;
+        }
+
+        /** Longest the cluster's await methods wait. Default 30 s. */
+        public Builder awaitTimeout(Duration awaitTimeout) {
+            this.awaitTimeout = awaitTimeout;
+            return this;
+        }
+
+        /** Builds a cluster without starting it. */
+        public EscrowCluster build() {
+            return new EscrowCluster(this);
+        }
+
+        /** Builds and starts a cluster. */
+        public EscrowCluster start() {
+            return build().start();
+        }
+    }
+}
