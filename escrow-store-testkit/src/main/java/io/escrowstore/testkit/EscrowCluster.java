@@ -1,8 +1,11 @@
 package io.escrowstore.testkit;
 
 import com.alipay.sofa.jraft.NodeManager;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
+import io.escrowstore.ReadConsistency;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
 import io.escrowstore.raft.StateDigest;
@@ -12,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -188,6 +194,16 @@ public final class EscrowCluster implements AutoCloseable {
             return same;
         });
         return agreed[0];
+    }
+
+    /** Node {@code i}'s local (possibly stale) state of each given channel that it knows. */
+    public Map<ChannelId, ChannelState> localChannels(int i, Collection<ChannelId> channelIds) {
+        RaftPaymentStore store = node(i);
+        Map<ChannelId, ChannelState> states = new HashMap<>();
+        for (ChannelId id : channelIds) {
+            store.channel(id, ReadConsistency.LOCAL).ifPresent(state -> states.put(id, state));
+        }
+        return states;
     }
 
     /** Each running node's current digest, in node order. */
