@@ -3,6 +3,7 @@ package io.escrowstore.testkit;
 import com.alipay.sofa.jraft.NodeManager;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
+import io.escrowstore.EscrowStoreException;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.ReadConsistency;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
  */
 public final class EscrowCluster implements AutoCloseable {
     private static final AtomicInteger GROUPS = new AtomicInteger();
+    private static final ChannelId BARRIER_CHANNEL = ChannelId.of(0);
 
     private final List<RaftStoreConfig> configs;
     private final RaftPaymentStore[] nodes;
@@ -181,12 +183,17 @@ public final class EscrowCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running node has applied the same log index and holds an identical channel
-     * table; returns that common digest.
+     * Waits until every running node has applied everything the leader has committed, the same log
+     * index, and holds an identical channel table; returns that common digest. A linearizable read
+     * on each node is the barrier: it succeeds only once the leader committed an entry of its own
+     * term and the node applied up to it (right after a restart, nodes agree on an old index first).
      */
     public StateDigest awaitConvergence() {
         StateDigest[] agreed = new StateDigest[1];
         Await.until(awaitTimeout, () -> "convergence of " + digests(), () -> {
+            if (!readBarrierOnEveryNode()) {
+                return false;
+            }
             List<StateDigest> digests = digests();
             StateDigest first = digests.get(0);
             boolean same = digests.stream().allMatch(d -> d.equals(first));
@@ -194,6 +201,17 @@ public final class EscrowCluster implements AutoCloseable {
             return same;
         });
         return agreed[0];
+    }
+
+    private boolean readBarrierOnEveryNode() {
+        try {
+            for (int i : running()) {
+                node(i).channel(BARRIER_CHANNEL);
+            }
+            return true;
+        } catch (EscrowStoreException e) {
+            return false;
+        }
     }
 
     /** Node {@code i}'s local (possibly stale) state of each given channel that it knows. */

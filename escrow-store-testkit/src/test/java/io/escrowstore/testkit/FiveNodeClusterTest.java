@@ -1,0 +1,8 @@
+package io.escrowstore.testkit;
+
+class FiveNodeClusterTest extends ClusterContractTest {
+    @Override
+    int nodes() {
+        return 5;
+    }
+}

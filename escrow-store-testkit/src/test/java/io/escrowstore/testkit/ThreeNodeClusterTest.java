@@ -1,0 +1,8 @@
+package io.escrowstore.testkit;
+
+class ThreeNodeClusterTest extends ClusterContractTest {
+    @Override
+    int nodes() {
+        return 3;
+    }
+}
