@@ -25,8 +25,9 @@ import java.util.concurrent.ExecutionException;
  *       with {@link IndeterminateOutcomeException}, never with {@link Rejected}.</li>
  * </ul>
  * Business outcomes are values ({@link Accepted}, {@link Synced}, {@link Rejected}); infrastructure
- * failures are unchecked {@link EscrowStoreException}s. Futures complete on the store's callback
- * executor, never on a Raft thread.
+ * failures are unchecked {@link EscrowStoreException}s. The {@code …Async} methods never throw
+ * them: they return a future failed with one (argument errors such as a null request still throw
+ * at once). Futures complete on the store's callback executor, never on a Raft thread.
  *
  * <p><b>Warning:</b> signature recovery, channel expiration and pricing are the caller's job; the
  * store trusts the payment it is given.
@@ -44,19 +45,32 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #claimAsync}; returns within the request deadline. */
     default ClaimResult claim(ClaimRequest request) {
-        return await(claimAsync(request));
+        return await(claimAsync(request), request.requestId());
     }
 
     /**
      * Merges the channel as read from chain into the stored state: stores a new channel of this
      * store's group, takes a higher chain nonce (resetting the authorization), and takes the
      * chain's value and expiration for the same nonce.
+     *
+     * @param requestId the caller's id for this request, reported in an
+     *     {@link IndeterminateOutcomeException}
      */
-    CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain);
+    CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain, RequestId requestId);
 
-    /** Blocking twin of {@link #syncFromChainAsync}; returns within the request deadline. */
+    /** {@link #syncFromChainAsync(ChainChannel, RequestId)} with a fresh random request id. */
+    default CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain) {
+        return syncFromChainAsync(chain, RequestId.random());
+    }
+
+    /** Blocking twin of {@link #syncFromChainAsync(ChainChannel, RequestId)}; returns within the request deadline. */
+    default SyncResult syncFromChain(ChainChannel chain, RequestId requestId) {
+        return await(syncFromChainAsync(chain, requestId), requestId);
+    }
+
+    /** Blocking twin of {@link #syncFromChainAsync(ChainChannel)}; returns within the request deadline. */
     default SyncResult syncFromChain(ChainChannel chain) {
-        return await(syncFromChainAsync(chain));
+        return syncFromChain(chain, RequestId.random());
     }
 
     /** Reads a channel with the given consistency; empty if the store does not know it. */
@@ -69,7 +83,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #channelAsync}; returns within the request deadline. */
     default Optional<ChannelState> channel(ChannelId channelId, ReadConsistency consistency) {
-        return await(channelAsync(channelId, consistency));
+        return await(channelAsync(channelId, consistency), null);
     }
 
     /** This node's local view of the group; never blocks on the network. */
@@ -83,11 +97,15 @@ public interface PaymentStore extends AutoCloseable {
     @Override
     void close();
 
-    private static <T> T await(CompletableFuture<T> future) {
+    /** Waits for {@code future}; an interrupted wait for a mutation ({@code requestId} given) is indeterminate. */
+    private static <T> T await(CompletableFuture<T> future, RequestId requestId) {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (requestId != null) {
+                throw new IndeterminateOutcomeException(requestId, "interrupted while waiting for the store");
+            }
             throw new EscrowStoreException("interrupted while waiting for the store", e);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause();

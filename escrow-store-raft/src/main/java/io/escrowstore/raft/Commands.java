@@ -3,6 +3,7 @@ package io.escrowstore.raft;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ClaimRequest;
+import io.escrowstore.RequestId;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.SyncCommand;
 import java.nio.ByteBuffer;
@@ -25,10 +26,10 @@ final class Commands {
                 .toByteArray();
     }
 
-    static byte[] sync(ChainChannel chain) {
+    static byte[] sync(ChainChannel chain, RequestId requestId) {
         return Command.newBuilder()
                 .setFormatVersion(FORMAT_VERSION)
-                .setSync(SyncCommand.newBuilder().setChain(ProtoMapper.toMsg(chain)))
+                .setSync(SyncCommand.newBuilder().setChain(ProtoMapper.toMsg(chain)).setRequestId(requestId.value()))
                 .build()
                 .toByteArray();
     }

@@ -14,8 +14,11 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends commands to the member believed to lead. A request that could not even be sent (no
- * connection) is reported as NOT_LEADER-like "unreachable" so the router may retry it; a request
- * that was sent and got no answer is indeterminate, because the leader may have applied it.
+ * connection) is reported as unreachable, so the router may retry it; a request that was sent and
+ * got no answer is indeterminate, because the leader may have applied it.
+ *
+ * <p>Bolt connects synchronously on the calling thread when no connection to the target exists
+ * (its own connect timeout, 1 s by default, applies); callers run attempts on pool threads.
  */
 final class ForwardClient implements AutoCloseable {
     private final RpcClient client;
@@ -26,9 +29,7 @@ final class ForwardClient implements AutoCloseable {
         this.raftGroup = raftGroup;
         this.executor = executor;
         this.client = RpcFactoryHelper.rpcFactory().createRpcClient();
-        RpcOptions options = new RpcOptions();
-        options.setRpcConnectTimeoutMs(500);
-        this.client.init(options);
+        this.client.init(new RpcOptions());
     }
 
     /** Result of one send: a response, or a failure that proves nothing was sent. */
@@ -39,7 +40,6 @@ final class ForwardClient implements AutoCloseable {
         ForwardRequest request = ForwardRequest.newBuilder()
                 .setGroup(raftGroup)
                 .setCommand(ByteString.copyFrom(command))
-                .setTimeoutMs(timeoutMs)
                 .build();
         CompletableFuture<Sent> result = new CompletableFuture<>();
         InvokeCallback callback = new InvokeCallback() {

@@ -9,7 +9,9 @@ import io.escrowstore.NoQuorumException;
 import io.escrowstore.StoreClosedException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +31,8 @@ final class LinearizableReader {
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
+    private final Set<CompletableFuture<Optional<ChannelState>>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     LinearizableReader(Node node, PaymentStateMachine fsm, ScheduledExecutorService scheduler, Executor executor,
             Duration timeout) {
@@ -41,12 +45,21 @@ final class LinearizableReader {
 
     CompletableFuture<Optional<ChannelState>> read(ChannelId channelId) {
         CompletableFuture<Optional<ChannelState>> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((value, error) -> pending.remove(result));
+        if (closed) {
+            result.completeExceptionally(new StoreClosedException("store is closed"));
+            return result;
+        }
         attempt(channelId, Deadline.after(timeout), new Backoff(), result, "no attempt finished");
         return result;
     }
 
     private void attempt(ChannelId channelId, Deadline deadline, Backoff backoff,
             CompletableFuture<Optional<ChannelState>> result, String lastFailure) {
+        if (result.isDone()) {
+            return;
+        }
         if (deadline.expired()) {
             complete(result, null, new NoQuorumException("linearizable read of " + channelId + " failed within "
                     + timeout.toMillis() + " ms: " + lastFailure));
@@ -61,13 +74,22 @@ final class LinearizableReader {
                 }
                 long delay = backoff.nextMillis();
                 try {
-                    scheduler.schedule(() -> attempt(channelId, deadline, backoff, result, status.getErrorMsg()),
+                    scheduler.schedule(() -> executor.execute(
+                            () -> attempt(channelId, deadline, backoff, result, status.getErrorMsg())),
                             delay, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     complete(result, null, new StoreClosedException("store is shutting down"));
                 }
             }
         });
+    }
+
+    /** Fails every pending read with {@link StoreClosedException}; later reads fail at once. */
+    void close() {
+        closed = true;
+        for (CompletableFuture<Optional<ChannelState>> read : pending) {
+            read.completeExceptionally(new StoreClosedException("store closed during the read"));
+        }
     }
 
     private void complete(CompletableFuture<Optional<ChannelState>> result, Optional<ChannelState> value,

@@ -7,6 +7,7 @@ import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -45,10 +47,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private volatile long appliedIndex;
     private volatile long leaderTerm = -1;
     private volatile long knownTerm;
-    private volatile List<Member> members = List.of();
+    private volatile List<Member> members;
     private volatile boolean failed;
 
-    PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name) {
+    /** @param initialMembers the group's members until a committed configuration says otherwise */
+    PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, List<Member> initialMembers) {
+        this.members = List.copyOf(initialMembers);
         this.ledger = ledger;
         this.snapshotWriter = snapshotWriter;
         this.name = name;
@@ -102,8 +106,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
 
     @Override
     public void onSnapshotSave(SnapshotWriter writer, Closure done) {
-        SnapshotFile.Content content = new SnapshotFile.Content(appliedIndex, ledger.copy());
-        snapshotWriter.execute(() -> {
+        // jraft's snapshot meta counts configuration entries (one per new leader term) that never reach
+        // onApply, so it can be ahead of appliedIndex; record the meta's index, which onSnapshotLoad checks.
+        SnapshotMeta meta = writer.getCurrentMeta();
+        long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
+        SnapshotFile.Content content = new SnapshotFile.Content(lastIncludedIndex, ledger.copy());
+        Runnable write = () -> {
             long started = System.nanoTime();
             try {
                 SnapshotFile.write(Path.of(writer.getPath(), SnapshotFile.NAME), content);
@@ -118,7 +126,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 LOG.error("{}: writing snapshot at index {} failed", name, content.lastIncludedIndex(), e);
                 done.run(new Status(RaftError.EIO, "snapshot write failed: %s", e));
             }
-        });
+        };
+        try {
+            snapshotWriter.execute(write);
+        } catch (RejectedExecutionException e) {
+            done.run(new Status(RaftError.ESHUTDOWN, "node is shutting down; snapshot not written"));
+        }
     }
 
     @Override

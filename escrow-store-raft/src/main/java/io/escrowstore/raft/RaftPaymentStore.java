@@ -79,7 +79,8 @@ public final class RaftPaymentStore implements PaymentStore {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-timer-" + config.self()));
         this.snapshotWriter = Executors.newSingleThreadExecutor(new NamedThreads("escrow-snapshot-" + config.self()));
         this.inFlight = new Semaphore(config.maxInFlight());
-        this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name);
+        this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name,
+                config.members());
 
         RpcSerializer.register();
         RpcServer rpcServer = new BoltRpcServer(
@@ -159,9 +160,10 @@ public final class RaftPaymentStore implements PaymentStore {
     }
 
     @Override
-    public CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain) {
+    public CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain, RequestId requestId) {
         Objects.requireNonNull(chain, "chain");
-        return mutate(RequestId.random(), Commands.sync(chain), Results::syncResult);
+        Objects.requireNonNull(requestId, "requestId");
+        return mutate(requestId, Commands.sync(chain, requestId), Results::syncResult);
     }
 
     @Override
@@ -169,8 +171,8 @@ public final class RaftPaymentStore implements PaymentStore {
         Objects.requireNonNull(channelId, "channelId");
         Objects.requireNonNull(consistency, "consistency");
         if (consistency == ReadConsistency.LOCAL) {
-            checkOpen();
-            return CompletableFuture.completedFuture(fsm.channel(channelId));
+            return closed ? CompletableFuture.failedFuture(closedException())
+                    : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
         return admitted(() -> reader.read(channelId));
     }
@@ -186,7 +188,9 @@ public final class RaftPaymentStore implements PaymentStore {
     }
 
     private <T> CompletableFuture<T> admitted(Supplier<CompletableFuture<T>> call) {
-        checkOpen();
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
         if (fsm.failed()) {
             return CompletableFuture.failedFuture(new StoreUnavailableException(
                     "node " + name + " stopped serving after an internal error; see its log"));
@@ -200,7 +204,7 @@ public final class RaftPaymentStore implements PaymentStore {
             future = call.get();
         } catch (RuntimeException e) {
             inFlight.release();
-            throw e;
+            return CompletableFuture.failedFuture(e);
         }
         future.whenComplete((value, error) -> inFlight.release());
         return future;
@@ -208,13 +212,18 @@ public final class RaftPaymentStore implements PaymentStore {
 
     private void checkOpen() {
         if (closed) {
-            throw new StoreClosedException("store node " + name + " is closed");
+            throw closedException();
         }
+    }
+
+    private StoreClosedException closedException() {
+        return new StoreClosedException("store node " + name + " is closed");
     }
 
     @Override
     public StoreStatus status() {
-        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(), fsm.appliedIndex());
+        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(),
+                node.getLastAppliedLogIndex());
     }
 
     /** The configuration this node runs with. */
@@ -257,6 +266,8 @@ public final class RaftPaymentStore implements PaymentStore {
             return;
         }
         closed = true;
+        router.close();
+        reader.close();
         groupService.shutdown();
         try {
             groupService.join();

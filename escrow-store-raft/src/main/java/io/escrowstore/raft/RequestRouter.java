@@ -12,7 +12,9 @@ import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +38,8 @@ final class RequestRouter {
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
+    private final Set<Call> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     RequestRouter(Member self, Supplier<Node> node, Proposer proposer, ForwardClient forwardClient,
             ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
@@ -51,6 +55,12 @@ final class RequestRouter {
     /** Runs {@code command} on the leader; completes within the request timeout. */
     CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
         Call call = new Call(requestId, command, Deadline.after(timeout));
+        pending.add(call);
+        call.result.whenComplete((result, error) -> pending.remove(call));
+        if (closed) {
+            fail(call, new StoreClosedException("store node " + self + " is closed"));
+            return call.result;
+        }
         try {
             scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -121,7 +131,8 @@ final class RequestRouter {
             return;
         }
         try {
-            scheduler.schedule(() -> attempt(call), delay, TimeUnit.MILLISECONDS);
+            // the timer only waits; attempts may block on connecting, so they run on the executor
+            scheduler.schedule(() -> executor.execute(() -> attempt(call)), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             fail(call, new StoreClosedException("store is shutting down"));
         }
@@ -139,6 +150,22 @@ final class RequestRouter {
                     + call.lastReason));
         } else {
             fail(call, new NoQuorumException("request " + call.requestId + " not applied: " + call.lastReason + waited));
+        }
+    }
+
+    /**
+     * Ends every pending call: indeterminate if an attempt may have been proposed, otherwise
+     * {@link StoreClosedException}. Later submissions fail at once.
+     */
+    void close() {
+        closed = true;
+        for (Call call : pending) {
+            if (call.inFlight) {
+                call.result.completeExceptionally(new IndeterminateOutcomeException(call.requestId,
+                        "store node " + self + " closed before the leader answered"));
+            } else {
+                call.result.completeExceptionally(new StoreClosedException("store node " + self + " is closed"));
+            }
         }
     }
 

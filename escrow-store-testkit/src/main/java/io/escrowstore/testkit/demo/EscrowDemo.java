@@ -53,7 +53,8 @@ public final class EscrowDemo {
             int leaderChanges = 0;
             Optional<Integer> lastLeader = Optional.of(leader);
             Integer stopped = null;
-            try (DoubleSpendLoad load = new DoubleSpendLoad(cluster, channels, clients, PRICE, seed, history).start()) {
+            DoubleSpendLoad load = new DoubleSpendLoad(cluster, channels, clients, PRICE, seed, history).start();
+            try (load) {
                 for (int second = 1; second <= seconds; second++) {
                     Thread.sleep(1000);
                     if (second == seconds * 2 / 5) {
@@ -74,19 +75,18 @@ public final class EscrowDemo {
                             load.attempted(), load.accepted(), load.rejected(), load.unknown(),
                             now.map(i -> "node " + i).orElse("(election)"));
                 }
-                load.close();
-                cluster.restartAll();
-                cluster.awaitLeader();
-                cluster.awaitConvergence();
-                List<ChannelId> ids = channels.stream().map(ChannelId::of).toList();
-                List<Map<ChannelId, ChannelState>> finals = new ArrayList<>();
-                for (int node = 0; node < cluster.size(); node++) {
-                    finals.add(cluster.localChannels(node, ids));
-                }
-                HistoryChecker.Verdict verdict = HistoryChecker.check(history, finals);
-                printTable(out, load, leaderChanges, verdict, (System.nanoTime() - started) / 1_000_000);
-                return verdict.ok() ? 0 : 1;
             }
+            cluster.restartAll();
+            cluster.awaitLeader();
+            cluster.awaitConvergence();
+            List<ChannelId> ids = channels.stream().map(ChannelId::of).toList();
+            List<Map<ChannelId, ChannelState>> finals = new ArrayList<>();
+            for (int node = 0; node < cluster.size(); node++) {
+                finals.add(cluster.localChannels(node, ids));
+            }
+            HistoryChecker.Verdict verdict = HistoryChecker.check(history, finals);
+            printTable(out, load, leaderChanges, verdict, (System.nanoTime() - started) / 1_000_000);
+            return verdict.ok() ? 0 : 1;
         }
     }
 

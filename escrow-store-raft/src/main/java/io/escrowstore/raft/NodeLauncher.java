@@ -1,0 +1,256 @@
+package io.escrowstore.raft;
+
+import io.escrowstore.GroupId;
+import io.escrowstore.Member;
+import io.escrowstore.StoreStatus;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs one store node ({@link RaftPaymentStore}) as its own process, so the members of a group can
+ * run on separate hosts. It logs its settings, then the node's status every
+ * {@code --status-interval}, and runs until the JVM is terminated: on SIGTERM (or Ctrl-C) a
+ * shutdown hook closes the node cleanly.
+ *
+ * <p>Every option can also be set in the Java properties file named by {@code --config}, keyed by
+ * its long name without dashes ({@code data-dir=/var/lib/escrow/n1}); flags override the file and
+ * an unknown key is an error. Exit codes: 2 for invalid options, 1 if the node cannot start.
+ *
+ * <pre>
+ * java -cp "$CLASSPATH" io.escrowstore.raft.NodeLauncher \
+ *     --self 127.0.0.1:7001 --members 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 \
+ *     --data-dir /var/lib/escrow/n1 --group-id 0x&lt;64 hex digits&gt;
+ * java -cp "$CLASSPATH" io.escrowstore.raft.NodeLauncher --config n1.properties
+ * </pre>
+ */
+@Command(name = "escrow-store-node", sortOptions = false, sortSynopsis = false, usageHelpAutoWidth = true,
+        description = "Runs one escrow-store node until the process is terminated.")
+public final class NodeLauncher implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
+    private static final Pattern DASH_LETTER = Pattern.compile("-([a-z])");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Java properties file of option values, keyed by long option name without dashes.")
+    private Path configFile;
+
+    @Option(names = "--self", required = true, paramLabel = "HOST:PORT",
+            description = "This node's Raft address; the node binds exactly this host and port.")
+    private Member self;
+
+    @Option(names = "--members", required = true, split = ",", paramLabel = "HOST:PORT",
+            description = "Every initial member of the group, self included, comma-separated.")
+    private List<Member> members;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR",
+            description = "Directory of this node's Raft log, metadata and snapshots.")
+    private Path dataDir;
+
+    @Option(names = "--group-id", required = true, paramLabel = "HEX",
+            description = "MultiPartyEscrow group id served: 32 bytes of hex, 0x optional.")
+    private GroupId groupId;
+
+    @Option(names = "--raft-group", paramLabel = "NAME",
+            description = "Raft group name, the same on every member. Default: escrow-store.")
+    private String raftGroup;
+
+    @Option(names = "--election-timeout", paramLabel = "DURATION",
+            description = "Base election timeout, 50ms..60s. Default: 1s.")
+    private Duration electionTimeout;
+
+    @Option(names = "--max-election-delay", paramLabel = "DURATION",
+            description = "Most random delay added to the election timeout, 0..60s. Default: 1s.")
+    private Duration maxElectionDelay;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION",
+            description = "Deadline of every store call, 10ms..10m. Default: 5s.")
+    private Duration requestTimeout;
+
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION",
+            description = "Time between snapshots, 1s..24h, or 0 for none. Default: 1h.")
+    private Duration snapshotInterval;
+
+    @Option(names = "--max-in-flight", paramLabel = "N",
+            description = "Most store calls in flight on this node, 1..1000000. Default: 10000.")
+    private Integer maxInFlight;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How often to log the node's status, or 0 for never. Default: ${DEFAULT-VALUE}.")
+    private Duration statusInterval;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+    private boolean help;
+
+    private Map<String, String> fileValues;
+
+    /** Parses {@code args} (and the {@code --config} file they name) into the node's settings. */
+    static RaftStoreConfig parse(String... args) {
+        NodeLauncher launcher = new NodeLauncher();
+        launcher.commandLine().parseArgs(args);
+        return launcher.storeConfig();
+    }
+
+    /** Runs one node until the JVM is terminated; see the class comment. */
+    public static void main(String[] args) {
+        int exitCode = new NodeLauncher().commandLine().execute(args);
+        // call() returns OK only once the shutdown hook has closed the node; System.exit would block then.
+        if (exitCode != CommandLine.ExitCode.OK) {
+            System.exit(exitCode);
+        }
+    }
+
+    CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(this)
+                .registerConverter(Duration.class, new LauncherConverters.DurationConverter())
+                .registerConverter(Member.class, new LauncherConverters.MemberConverter())
+                .registerConverter(GroupId.class, new LauncherConverters.GroupIdConverter());
+        cmd.setDefaultValueProvider(this::valueFromFile);
+        return cmd;
+    }
+
+    /** Opens the node, logs its status until terminated, and closes it from a shutdown hook. */
+    @Override
+    public Integer call() throws InterruptedException {
+        RaftStoreConfig config = storeConfig();
+        LOG.info("Starting store node: {}", config);
+        RaftPaymentStore store;
+        try {
+            store = RaftPaymentStore.open(config);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            LOG.error("Cannot start store node {}: {}{}", config.self(), e.getMessage(),
+                    root == e ? "" : " (" + root.getMessage() + ")", e);
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+        ScheduledExecutorService statusLog =
+                Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-status"));
+        if (!statusInterval.isZero()) {
+            long millis = Math.max(1, statusInterval.toMillis());
+            statusLog.scheduleAtFixedRate(() -> logStatus(store), millis, millis, TimeUnit.MILLISECONDS);
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Terminating: closing store node {}", config.self());
+            statusLog.shutdownNow();
+            store.close();
+            closed.countDown();
+        }, "escrow-shutdown"));
+        closed.await();
+        return CommandLine.ExitCode.OK;
+    }
+
+    private static void logStatus(RaftPaymentStore store) {
+        StoreStatus s = store.status();
+        LOG.info("Status: self={} leader={} term={} appliedIndex={}", s.self(),
+                s.leader().map(Member::toString).orElse("none"), s.term(), s.lastAppliedIndex());
+    }
+
+    private RaftStoreConfig storeConfig() {
+        if (configFile != null) {
+            fileValues(); // rejects a bad file even when flags set every option
+        }
+        RaftStoreConfig.Builder builder = RaftStoreConfig.builder()
+                .groupId(groupId).self(self).members(members).dataDir(dataDir);
+        ifSet(raftGroup, builder::raftGroup);
+        ifSet(electionTimeout, builder::electionTimeout);
+        ifSet(maxElectionDelay, builder::maxElectionDelay);
+        ifSet(requestTimeout, builder::requestTimeout);
+        ifSet(snapshotInterval, builder::snapshotInterval);
+        ifSet(maxInFlight, builder::maxInFlight);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw invalidConfig(e);
+        }
+    }
+
+    private static <T> void ifSet(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** The builder names a field ({@code groupId}); say which option ({@code --group-id}) it comes from. */
+    private ParameterException invalidConfig(IllegalArgumentException e) {
+        String message = e.getMessage();
+        for (OptionSpec option : spec.options()) {
+            String field = DASH_LETTER.matcher(key(option)).replaceAll(m -> m.group(1).toUpperCase(Locale.ROOT));
+            if (message.startsWith(field + " ")) {
+                message = "Invalid value for option '" + option.longestName() + "': " + message;
+                break;
+            }
+        }
+        return new ParameterException(spec.commandLine(), message, e);
+    }
+
+    /** picocli asks this for every option not given as a flag, after the flags are parsed. */
+    private String valueFromFile(ArgSpec arg) {
+        return configFile != null && arg instanceof OptionSpec option ? fileValues().get(key(option)) : null;
+    }
+
+    private Map<String, String> fileValues() {
+        if (fileValues == null) {
+            fileValues = readConfigFile();
+        }
+        return fileValues;
+    }
+
+    private Map<String, String> readConfigFile() {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(configFile)) {
+            properties.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Cannot read --config file " + configFile + ": " + e);
+        }
+        Set<String> known = spec.options().stream()
+                .filter(o -> !o.usageHelp() && !o.longestName().equals("--config"))
+                .map(NodeLauncher::key)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<String, String> values = new TreeMap<>();
+        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+            if (!known.contains(key)) {
+                throw new ParameterException(spec.commandLine(),
+                        "Unknown key '" + key + "' in --config file " + configFile + "; known keys: " + known);
+            }
+            values.put(key, properties.getProperty(key).trim());
+        }
+        return values;
+    }
+
+    private static String key(OptionSpec option) {
+        return option.longestName().substring(2);
+    }
+}

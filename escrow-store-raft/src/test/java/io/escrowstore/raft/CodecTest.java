@@ -1,0 +1,535 @@
+package io.escrowstore.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.escrowstore.Accepted;
+import io.escrowstore.Address;
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.ClaimRequest;
+import io.escrowstore.ClaimResult;
+import io.escrowstore.GroupId;
+import io.escrowstore.Payment;
+import io.escrowstore.RejectReason;
+import io.escrowstore.Rejected;
+import io.escrowstore.RequestId;
+import io.escrowstore.Signature;
+import io.escrowstore.SyncResult;
+import io.escrowstore.Synced;
+import io.escrowstore.raft.proto.EscrowProto.ChainChannelMsg;
+import io.escrowstore.raft.proto.EscrowProto.ChannelStateMsg;
+import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.RejectCode;
+import io.escrowstore.raft.proto.EscrowProto.Rejection;
+import io.escrowstore.raft.proto.EscrowProto.SyncCommand;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CodecTest {
+    static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+    static final BigInteger HALF = BigInteger.ONE.shiftLeft(255);
+    static final GroupId GROUP = new GroupId(counting(GroupId.LENGTH, 1));
+    static final Address SENDER = new Address(counting(Address.LENGTH, 2));
+    static final Address SIGNER = new Address(counting(Address.LENGTH, 3));
+    static final Address RECIPIENT = new Address(counting(Address.LENGTH, 4));
+    static final Signature SIG = new Signature(counting(Signature.LENGTH, 5));
+
+    static byte[] counting(int length, int seed) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (seed * 31 + i * 7);
+        }
+        return bytes;
+    }
+
+    static Stream<BigInteger> edgeValues() {
+        return Stream.of(BigInteger.ZERO, BigInteger.ONE, BigInteger.valueOf(127), BigInteger.valueOf(128),
+                BigInteger.valueOf(255), BigInteger.valueOf(256), HALF.subtract(BigInteger.ONE), HALF, MAX);
+    }
+
+    static ChainChannel chain(BigInteger v) {
+        return new ChainChannel(new ChannelId(v), v, SENDER, SIGNER, RECIPIENT, GROUP, v, v);
+    }
+
+    static ChannelState state(BigInteger v, Optional<Signature> signature, long revision) {
+        return new ChannelState(new ChannelId(v), v, SENDER, SIGNER, RECIPIENT, GROUP, v, v, v, signature, revision);
+    }
+
+    static ClaimRequest claim(BigInteger v) {
+        BigInteger price = v.signum() == 0 ? BigInteger.ONE : v;
+        return new ClaimRequest(new Payment(new ChannelId(v), v, v, SIG), price, new RequestId("replica-7/000042"),
+                Optional.empty());
+    }
+
+    static final RequestId SYNC_ID = new RequestId("sync/0001");
+
+    /** A sync command as a replica proposes it. */
+    static byte[] encodeSync(ChainChannel chain) {
+        return Commands.sync(chain, SYNC_ID);
+    }
+
+    static Command decode(byte[] bytes) {
+        return Commands.decode(ByteBuffer.wrap(bytes));
+    }
+
+    @Nested
+    class CommandRoundTrips {
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void claimWithoutChainViewRoundTrips(BigInteger v) {
+            ClaimRequest request = claim(v);
+
+            Command command = decode(Commands.claim(request));
+
+            assertThat(command.getFormatVersion()).isEqualTo(Commands.FORMAT_VERSION);
+            assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.CLAIM);
+            assertThat(command.getClaim().hasChainView()).isFalse();
+            assertThat(ProtoMapper.fromMsg(command.getClaim())).isEqualTo(request);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void claimWithChainViewRoundTrips(BigInteger v) {
+            ClaimRequest request = claim(v).withChainView(chain(v));
+
+            Command command = decode(Commands.claim(request));
+
+            assertThat(command.getClaim().hasChainView()).isTrue();
+            ClaimRequest decoded = ProtoMapper.fromMsg(command.getClaim());
+            assertThat(decoded).isEqualTo(request);
+            assertThat(decoded.chainView()).contains(chain(v));
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void syncRoundTrips(BigInteger v) {
+            ChainChannel view = chain(v);
+
+            RequestId id = new RequestId("replica-3/" + v.bitLength());
+
+            Command command = decode(Commands.sync(view, id));
+
+            assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.SYNC);
+            assertThat(ProtoMapper.fromMsg(command.getSync().getChain())).isEqualTo(view);
+            assertThat(command.getSync().getRequestId()).isEqualTo(id.value());
+        }
+
+        @Test
+        void mixedValuesKeepTheirFields() {
+            ChainChannel view = new ChainChannel(ChannelId.of(9), BigInteger.ZERO, SENDER, SIGNER, RECIPIENT, GROUP,
+                    MAX, HALF);
+            ClaimRequest request = new ClaimRequest(new Payment(ChannelId.of(9), BigInteger.TWO, HALF, SIG), MAX,
+                    new RequestId("!~"), Optional.of(view));
+
+            assertThat(ProtoMapper.fromMsg(decode(Commands.claim(request)).getClaim())).isEqualTo(request);
+            assertThat(ProtoMapper.fromMsg(decode(encodeSync(view)).getSync().getChain())).isEqualTo(view);
+        }
+
+        @Test
+        void decodeHonoursTheBufferPositionAndDoesNotConsumeIt() {
+            byte[] encoded = encodeSync(chain(BigInteger.TEN));
+            byte[] framed = new byte[encoded.length + 6];
+            System.arraycopy(encoded, 0, framed, 3, encoded.length);
+            ByteBuffer buffer = ByteBuffer.wrap(framed, 3, encoded.length);
+
+            Command first = Commands.decode(buffer);
+            Command second = Commands.decode(buffer);
+
+            assertThat(first).isEqualTo(second);
+            assertThat(buffer.position()).isEqualTo(3);
+            assertThat(ProtoMapper.fromMsg(first.getSync().getChain())).isEqualTo(chain(BigInteger.TEN));
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void channelStateRoundTrips(BigInteger v) {
+            ChannelState withSig = state(v, Optional.of(SIG), Long.MAX_VALUE);
+            ChannelState without = state(v, Optional.empty(), 0);
+
+            assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(withSig))).isEqualTo(withSig);
+            assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(without))).isEqualTo(without);
+        }
+    }
+
+    @Nested
+    class DecodeRefuses {
+        @Test
+        void nullAndEmpty() {
+            assertThatThrownBy(() -> Commands.decode(null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+            assertThatThrownBy(() -> Commands.decode(ByteBuffer.allocate(0)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+            ByteBuffer consumed = ByteBuffer.wrap(encodeSync(chain(BigInteger.ONE)));
+            consumed.position(consumed.limit());
+            assertThatThrownBy(() -> Commands.decode(consumed))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        }
+
+        @Test
+        void oversized() {
+            byte[] valid = encodeSync(chain(BigInteger.ONE));
+            byte[] padded = Arrays.copyOf(valid, Commands.MAX_COMMAND_BYTES + 1);
+
+            assertThatThrownBy(() -> decode(padded))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(Commands.MAX_COMMAND_BYTES + 1));
+        }
+
+        @Test
+        void oversizedEvenIfOtherwiseAValidCommand() {
+            // a request id is bounded, but unknown fields are not: pad a valid command with an unknown field
+            byte[] valid = encodeSync(chain(BigInteger.ONE));
+            Command padded = Command.newBuilder(decode(valid))
+                    .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                            .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                    .addLengthDelimited(ByteString.copyFrom(new byte[Commands.MAX_COMMAND_BYTES]))
+                                    .build())
+                            .build())
+                    .build();
+
+            assertThatThrownBy(() -> decode(padded.toByteArray()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("exceeds");
+        }
+
+        @Test
+        void exactlyMaxSizeIsNotRefusedForItsSize() {
+            byte[] valid = encodeSync(chain(BigInteger.ONE));
+            int unknownOverhead = 2 + 2; // varint tag of field 99 + varint length of a few thousand bytes
+            int fill = Commands.MAX_COMMAND_BYTES - valid.length - unknownOverhead;
+            Command padded = Command.newBuilder(decode(valid))
+                    .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                            .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                    .addLengthDelimited(ByteString.copyFrom(new byte[fill]))
+                                    .build())
+                            .build())
+                    .build();
+            byte[] bytes = padded.toByteArray();
+            assertThat(bytes.length).isEqualTo(Commands.MAX_COMMAND_BYTES);
+
+            assertThat(ProtoMapper.fromMsg(decode(bytes).getSync().getChain())).isEqualTo(chain(BigInteger.ONE));
+        }
+
+        @Test
+        void garbageBytes() {
+            Random random = new Random(42);
+            int refused = 0;
+            for (int i = 0; i < 200; i++) {
+                byte[] garbage = new byte[1 + random.nextInt(300)];
+                random.nextBytes(garbage);
+                try {
+                    Command command = decode(garbage);
+                    // a random prefix that happens to be a well-formed envelope must still fail validation
+                    if (command.getBodyCase() == Command.BodyCase.CLAIM) {
+                        assertThatThrownBy(() -> ProtoMapper.fromMsg(command.getClaim()))
+                                .isInstanceOf(IllegalArgumentException.class);
+                    } else {
+                        assertThatThrownBy(() -> ProtoMapper.fromMsg(command.getSync().getChain()))
+                                .isInstanceOf(IllegalArgumentException.class);
+                    }
+                } catch (IllegalArgumentException expected) {
+                    refused++;
+                }
+            }
+            assertThat(refused).isGreaterThan(150);
+        }
+
+        @Test
+        void truncatedCommand() {
+            byte[] valid = Commands.claim(claim(MAX).withChainView(chain(MAX)));
+            for (int length = 1; length < valid.length; length++) {
+                byte[] truncated = Arrays.copyOf(valid, length);
+                assertThatThrownBy(() -> {
+                    Command command = decode(truncated);
+                    ProtoMapper.fromMsg(command.getClaim());
+                }).as("first %d of %d bytes", length, valid.length).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+
+        @Test
+        void invalidProtobuf() {
+            // field 1 as a length-delimited value running past the end
+            assertThatThrownBy(() -> decode(new byte[] {0x0a, 0x7f, 0x01}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("not a command");
+        }
+
+        @Test
+        void wrongFormatVersion() {
+            Command good = decode(encodeSync(chain(BigInteger.ONE)));
+            for (int version : new int[] {0, 2, Integer.MAX_VALUE}) {
+                byte[] bytes = good.toBuilder().setFormatVersion(version).build().toByteArray();
+                assertThatThrownBy(() -> decode(bytes))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("format version " + Integer.toUnsignedString(version));
+            }
+        }
+
+        @Test
+        void noBody() {
+            byte[] bytes = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).build().toByteArray();
+
+            assertThatThrownBy(() -> decode(bytes))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no known body");
+        }
+
+        @Test
+        void bodyFromANewerBuild() {
+            // an unknown oneof member (field 12) reads as no body
+            byte[] known = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).build().toByteArray();
+            byte[] bytes = Arrays.copyOf(known, known.length + 2);
+            bytes[known.length] = (byte) (12 << 3 | 2);
+            bytes[known.length + 1] = 0;
+
+            assertThatThrownBy(() -> decode(bytes))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no known body");
+        }
+
+        @Test
+        void syncWithoutChainIsRefusedByTheMapper() {
+            byte[] bytes = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION)
+                    .setSync(SyncCommand.getDefaultInstance()).build().toByteArray();
+
+            Command command = decode(bytes);
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(command.getSync().getChain()))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void claimWithChainViewOfAnotherChannelIsRefusedByTheMapper() {
+            ClaimCommand msg = ProtoMapper.toMsg(claim(BigInteger.TEN)).toBuilder()
+                    .setChainView(ProtoMapper.toMsg(chain(BigInteger.TWO)))
+                    .build();
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(msg))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("chainView");
+        }
+
+        @Test
+        void claimWithZeroPriceOrBadRequestIdIsRefusedByTheMapper() {
+            ClaimCommand good = ProtoMapper.toMsg(claim(BigInteger.TEN));
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().clearPrice().build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("price");
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().setRequestId("").build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("requestId");
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().setSignature(ByteString.EMPTY).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("signature");
+        }
+
+        @Test
+        void wrongAddressLengthIsRefusedByTheMapper() {
+            ChainChannelMsg msg = ProtoMapper.toMsg(chain(BigInteger.ONE)).toBuilder()
+                    .setSigner(ByteString.copyFrom(new byte[21]))
+                    .build();
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(msg))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("address");
+        }
+
+        @Test
+        void negativeRevisionIsRefusedByTheMapper() {
+            ChannelStateMsg msg = ProtoMapper.toMsg(state(BigInteger.ONE, Optional.empty(), 1)).toBuilder()
+                    .setRevision(-1)
+                    .build();
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(msg))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("revision");
+        }
+    }
+
+    @Nested
+    class Uint256Encoding {
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void encodingIsMinimalBigEndianAndRoundTrips(BigInteger v) {
+            ByteString bytes = ProtoMapper.uint256(v);
+
+            assertThat(bytes.size()).isEqualTo((v.bitLength() + 7) / 8);
+            assertThat(bytes.size()).isLessThanOrEqualTo(32);
+            if (!bytes.isEmpty()) {
+                assertThat(bytes.byteAt(0)).isNotZero();
+            }
+            assertThat(ProtoMapper.uint256(bytes, "x")).isEqualTo(v);
+        }
+
+        @Test
+        void zeroIsEmptyAndMaxIs32BytesOfOnes() {
+            assertThat(ProtoMapper.uint256(BigInteger.ZERO)).isEqualTo(ByteString.EMPTY);
+            byte[] ones = new byte[32];
+            Arrays.fill(ones, (byte) 0xff);
+            assertThat(ProtoMapper.uint256(MAX).toByteArray()).containsExactly(ones);
+            assertThat(ProtoMapper.uint256(ByteString.copyFrom(ones), "x")).isEqualTo(MAX);
+        }
+
+        @Test
+        void refuses33Bytes() {
+            byte[] bytes = new byte[33];
+            bytes[0] = 1;
+
+            assertThatThrownBy(() -> ProtoMapper.uint256(ByteString.copyFrom(bytes), "amount"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("amount ")
+                    .hasMessageContaining("33");
+        }
+
+        @Test
+        void refusesALeadingZeroByte() {
+            assertThatThrownBy(() -> ProtoMapper.uint256(ByteString.copyFrom(new byte[] {0, 5}), "nonce"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("nonce ")
+                    .hasMessageContaining("leading zero");
+            assertThatThrownBy(() -> ProtoMapper.uint256(ByteString.copyFrom(new byte[] {0}), "nonce"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("leading zero");
+        }
+
+        @Test
+        void highBitSetIsReadAsUnsigned() {
+            assertThat(ProtoMapper.uint256(ByteString.copyFrom(new byte[] {(byte) 0x80}), "x"))
+                    .isEqualTo(BigInteger.valueOf(128));
+        }
+
+        @Test
+        void oversizedFieldInsideACommandIsRefused() {
+            byte[] bytes = new byte[33];
+            bytes[0] = 1;
+            ClaimCommand msg = ProtoMapper.toMsg(claim(BigInteger.TEN)).toBuilder()
+                    .setAmount(ByteString.copyFrom(bytes))
+                    .build();
+            byte[] command = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).setClaim(msg).build()
+                    .toByteArray();
+
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(decode(command).getClaim()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("amount ");
+        }
+    }
+
+    @Nested
+    class ResultRoundTrips {
+        private final ChannelState state = state(HALF, Optional.of(SIG), 77);
+        private final ChannelState unsigned = state(BigInteger.ZERO, Optional.empty(), 3);
+
+        @Test
+        void acceptedRoundTrips() {
+            Accepted accepted = new Accepted(state);
+
+            CommandResult msg = Results.toMsg((ClaimResult) accepted);
+
+            assertThat(msg.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.ACCEPTED);
+            assertThat(Results.claimResult(msg)).isEqualTo(accepted);
+        }
+
+        @ParameterizedTest
+        @EnumSource(RejectReason.class)
+        void rejectedWithStateRoundTripsAsClaimAndSyncResult(RejectReason reason) {
+            Rejected rejected = new Rejected(reason, Optional.of(state));
+
+            CommandResult asClaim = Results.toMsg((ClaimResult) rejected);
+            CommandResult asSync = Results.toMsg((SyncResult) rejected);
+
+            assertThat(asClaim.getRejected().getCode().name()).isEqualTo(reason.name());
+            assertThat(Results.claimResult(asClaim)).isEqualTo(rejected);
+            assertThat(Results.syncResult(asSync)).isEqualTo(rejected);
+        }
+
+        @ParameterizedTest
+        @EnumSource(RejectReason.class)
+        void rejectedWithoutStateRoundTrips(RejectReason reason) {
+            Rejected rejected = new Rejected(reason, Optional.empty());
+
+            CommandResult msg = Results.toMsg((ClaimResult) rejected);
+
+            assertThat(msg.getRejected().hasState()).isFalse();
+            assertThat(Results.claimResult(msg)).isEqualTo(rejected);
+            assertThat(Results.syncResult(msg)).isEqualTo(rejected);
+        }
+
+        @Test
+        void syncedRoundTrips() {
+            Synced synced = new Synced(unsigned);
+
+            CommandResult msg = Results.toMsg((SyncResult) synced);
+
+            assertThat(msg.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.SYNCED);
+            assertThat(Results.syncResult(msg)).isEqualTo(synced);
+        }
+
+        @Test
+        void resultsSurviveSerialization() throws Exception {
+            CommandResult msg = Results.toMsg((ClaimResult) new Rejected(RejectReason.NONCE_MISMATCH,
+                    Optional.of(state)));
+
+            CommandResult parsed = CommandResult.parseFrom(msg.toByteArray());
+
+            assertThat(Results.claimResult(parsed)).isEqualTo(new Rejected(RejectReason.NONCE_MISMATCH,
+                    Optional.of(state)));
+        }
+
+        @Test
+        void invalidResultIsNotAClaimOrSyncResult() {
+            CommandResult invalid = Results.invalid("garbage at index 12");
+
+            assertThat(invalid.getInvalid()).isEqualTo("garbage at index 12");
+            assertThatThrownBy(() -> Results.claimResult(invalid))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid")
+                    .hasMessageContaining("garbage at index 12");
+            assertThatThrownBy(() -> Results.syncResult(invalid))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("garbage at index 12");
+        }
+
+        @Test
+        void outcomeOfTheOtherOperationIsRefused() {
+            CommandResult synced = Results.toMsg((SyncResult) new Synced(state));
+            CommandResult accepted = Results.toMsg((ClaimResult) new Accepted(state));
+
+            assertThatThrownBy(() -> Results.claimResult(synced)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Results.syncResult(accepted)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Results.claimResult(CommandResult.getDefaultInstance()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Results.syncResult(CommandResult.getDefaultInstance()))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void unknownRejectCodesAreRefused() {
+            CommandResult unspecified = CommandResult.newBuilder()
+                    .setRejected(Rejection.newBuilder().setCode(RejectCode.REJECT_CODE_UNSPECIFIED)).build();
+            CommandResult future = CommandResult.newBuilder()
+                    .setRejected(Rejection.newBuilder().setCodeValue(99)).build();
+
+            assertThatThrownBy(() -> Results.claimResult(unspecified)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Results.syncResult(future))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("99");
+        }
+
+        @Test
+        void everyRejectReasonHasAWireCode() {
+            for (RejectReason reason : RejectReason.values()) {
+                assertThat(RejectCode.valueOf(reason.name()).getNumber()).isPositive();
+            }
+        }
+    }
+}

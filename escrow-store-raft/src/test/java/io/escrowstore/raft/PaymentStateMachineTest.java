@@ -1,0 +1,845 @@
+package io.escrowstore.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.EnumOutter.ErrorType;
+import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.LocalFileMetaOutter.LocalFileMeta;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.google.protobuf.Message;
+import io.escrowstore.Accepted;
+import io.escrowstore.Address;
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.ClaimRequest;
+import io.escrowstore.GroupId;
+import io.escrowstore.Member;
+import io.escrowstore.Payment;
+import io.escrowstore.RejectReason;
+import io.escrowstore.Rejected;
+import io.escrowstore.RequestId;
+import io.escrowstore.Signature;
+import io.escrowstore.Synced;
+import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the state machine through jraft's callbacks with hand-written iterators and snapshot stores. */
+class PaymentStateMachineTest {
+    static final GroupId GROUP = new GroupId(filled(GroupId.LENGTH, 0x11));
+    static final GroupId OTHER_GROUP = new GroupId(filled(GroupId.LENGTH, 0x22));
+    static final Address ADDR = new Address(filled(Address.LENGTH, 1));
+    static final ChannelId CH = ChannelId.of(42);
+    static final Executor DIRECT = Runnable::run;
+    static final List<Member> MEMBERS = List.of(new Member("10.0.0.9", 7000));
+
+    private final ChannelLedger ledger = new ChannelLedger(GROUP);
+    private final PaymentStateMachine fsm = new PaymentStateMachine(ledger, DIRECT, "test-node", MEMBERS);
+
+    static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    static Signature sig(long amount) {
+        byte[] bytes = filled(Signature.LENGTH, 0x33);
+        bytes[0] = (byte) amount;
+        return new Signature(bytes);
+    }
+
+    static ChainChannel chain(ChannelId id, long nonce, long value, GroupId group) {
+        return new ChainChannel(id, BigInteger.valueOf(nonce), ADDR, ADDR, ADDR, group, BigInteger.valueOf(value),
+                BigInteger.valueOf(1_000));
+    }
+
+    static final RequestId SYNC_ID = new RequestId("sync/0001");
+
+    /** A sync command as a replica proposes it. */
+    static byte[] encodeSync(ChainChannel chain) {
+        return Commands.sync(chain, SYNC_ID);
+    }
+
+    static ByteBuffer sync(long nonce, long value) {
+        return ByteBuffer.wrap(encodeSync(chain(CH, nonce, value, GROUP)));
+    }
+
+    static ByteBuffer claim(String requestId, long nonce, long amount, long price) {
+        return ByteBuffer.wrap(Commands.claim(ClaimRequest.of(
+                new Payment(CH, BigInteger.valueOf(nonce), BigInteger.valueOf(amount), sig(amount)),
+                BigInteger.valueOf(price), new RequestId(requestId))));
+    }
+
+    static ByteBuffer garbage() {
+        return ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00});
+    }
+
+    /** One log entry as jraft's iterator presents it. */
+    record Entry(ByteBuffer data, Closure done) {
+        static Entry of(ByteBuffer data) {
+            return new Entry(data, null);
+        }
+    }
+
+    /** A jraft iterator over a fixed batch of entries with consecutive indexes. */
+    static final class ListIterator implements com.alipay.sofa.jraft.Iterator {
+        private final List<Entry> entries;
+        private final long firstIndex;
+        private int position;
+        private Long rollbackTail;
+        private Status rollbackStatus;
+        /** Entries whose data cannot be read: getData throws for them (an engine-level failure). */
+        private final Set<Integer> unreadable;
+
+        ListIterator(long firstIndex, List<Entry> entries, Set<Integer> unreadable) {
+            this.firstIndex = firstIndex;
+            this.entries = entries;
+            this.unreadable = unreadable;
+        }
+
+        ListIterator(long firstIndex, List<Entry> entries) {
+            this(firstIndex, entries, Set.of());
+        }
+
+        @Override
+        public boolean hasNext() {
+            return rollbackStatus == null && position < entries.size();
+        }
+
+        @Override
+        public ByteBuffer next() {
+            if (position >= entries.size()) {
+                throw new NoSuchElementException();
+            }
+            position++;
+            return position < entries.size() ? entries.get(position).data() : null;
+        }
+
+        @Override
+        public ByteBuffer getData() {
+            if (unreadable.contains(position)) {
+                throw new IllegalStateException("disk read failed for entry " + getIndex());
+            }
+            return entries.get(position).data();
+        }
+
+        @Override
+        public long getIndex() {
+            return firstIndex + position;
+        }
+
+        @Override
+        public long getTerm() {
+            return 1;
+        }
+
+        @Override
+        public Closure done() {
+            return entries.get(position).done();
+        }
+
+        @Override
+        public void setAutoCommitPerLog(boolean status) {
+        }
+
+        @Override
+        public boolean commit() {
+            return false;
+        }
+
+        @Override
+        public void commitAndSnapshotSync(Closure done) {
+        }
+
+        @Override
+        public void setErrorAndRollback(long ntail, Status st) {
+            rollbackTail = ntail;
+            rollbackStatus = st;
+        }
+
+        int consumed() {
+            return position;
+        }
+    }
+
+    /** An executor that runs nothing until told to, so tests can see what ran on it. */
+    static final class QueueExecutor implements Executor {
+        final Queue<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
+    }
+
+    static CommandResult result(CommandClosure closure) {
+        ForwardResponse response = closure.future().getNow(null);
+        assertThat(response).as("closure completed").isNotNull();
+        assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
+        return response.getResult();
+    }
+
+    private void apply(long firstIndex, Entry... entries) {
+        ListIterator it = new ListIterator(firstIndex, List.of(entries));
+        fsm.onApply(it);
+        assertThat(it.rollbackStatus).as("no rollback").isNull();
+        assertThat(it.consumed()).isEqualTo(entries.length);
+    }
+
+    @Nested
+    class Apply {
+        @Test
+        void invalidEntryBecomesNoOpAndLaterEntriesOfTheBatchStillApply() {
+            CommandClosure first = new CommandClosure(DIRECT);
+            CommandClosure bad = new CommandClosure(DIRECT);
+            CommandClosure last = new CommandClosure(DIRECT);
+
+            apply(1, new Entry(sync(0, 100), first), new Entry(garbage(), bad), new Entry(claim("r1", 0, 10, 10), last));
+
+            assertThat(Results.syncResult(result(first))).isInstanceOf(Synced.class);
+            assertThat(result(bad).getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.INVALID);
+            assertThat(result(bad).getInvalid()).isNotBlank();
+            assertThat(Results.claimResult(result(last))).isInstanceOf(Accepted.class);
+            assertThat(fsm.invalidEntries()).isEqualTo(1);
+            assertThat(fsm.appliedIndex()).isEqualTo(3);
+            assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.TEN);
+            assertThat(fsm.channel(CH).orElseThrow().revision()).isEqualTo(3);
+        }
+
+        @Test
+        void invalidEntryChangesNoState() {
+            apply(1, Entry.of(sync(0, 100)));
+            StateDigest before = fsm.digest();
+
+            CommandClosure bad = new CommandClosure(DIRECT);
+            apply(2, new Entry(garbage(), bad));
+
+            assertThat(result(bad).hasInvalid()).isTrue();
+            assertThat(fsm.digest().sameStateAs(before)).isTrue();
+            assertThat(fsm.digest().appliedIndex()).isEqualTo(2);
+        }
+
+        @Test
+        void everyKindOfInvalidEntryIsCountedAndAnsweredAsInvalid() {
+            // a claim whose chain view names another channel: well-formed protobuf, invalid value
+            ClaimCommand mismatchedClaim = ProtoMapper.toMsg(ClaimRequest.of(
+                    new Payment(CH, BigInteger.ZERO, BigInteger.ONE, sig(1)), BigInteger.ONE, new RequestId("x")))
+                    .toBuilder()
+                    .setChainView(ProtoMapper.toMsg(chain(ChannelId.of(7), 0, 10, GROUP)))
+                    .build();
+            byte[] mismatched = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION)
+                    .setClaim(mismatchedClaim).build().toByteArray();
+            byte[] newerVersion = Commands.decode(sync(0, 100)).toBuilder()
+                    .setFormatVersion(Commands.FORMAT_VERSION + 1).build().toByteArray();
+            List<ByteBuffer> invalid = List.of(ByteBuffer.allocate(0), garbage(),
+                    ByteBuffer.wrap(new byte[Commands.MAX_COMMAND_BYTES + 1]), ByteBuffer.wrap(mismatched),
+                    ByteBuffer.wrap(newerVersion));
+            List<CommandClosure> closures = new ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
+            for (ByteBuffer data : invalid) {
+                CommandClosure closure = new CommandClosure(DIRECT);
+                closures.add(closure);
+                entries.add(new Entry(data, closure));
+            }
+
+            apply(10, entries.toArray(Entry[]::new));
+
+            assertThat(fsm.invalidEntries()).isEqualTo(invalid.size());
+            assertThat(fsm.appliedIndex()).isEqualTo(10 + invalid.size() - 1);
+            for (CommandClosure closure : closures) {
+                assertThat(result(closure).hasInvalid()).isTrue();
+            }
+            assertThat(ledger.size()).isZero();
+        }
+
+        @Test
+        void eachCommandSeesTheEffectsOfEarlierCommandsInTheSameBatch() {
+            CommandClosure synced = new CommandClosure(DIRECT);
+            CommandClosure firstClaim = new CommandClosure(DIRECT);
+            CommandClosure secondClaim = new CommandClosure(DIRECT);
+
+            apply(5, new Entry(sync(0, 100), synced), new Entry(claim("replica-a/1", 0, 10, 10), firstClaim),
+                    new Entry(claim("replica-b/1", 0, 10, 10), secondClaim));
+
+            Accepted accepted = (Accepted) Results.claimResult(result(firstClaim));
+            assertThat(accepted.state().revision()).isEqualTo(6);
+            assertThat(Results.claimResult(result(secondClaim)))
+                    .isEqualTo(new Rejected(RejectReason.ALREADY_CLAIMED, Optional.of(accepted.state())));
+        }
+
+        @Test
+        void appliedIndexAdvancesAcrossBatchesAndEntriesWithoutClosures() {
+            assertThat(fsm.appliedIndex()).isZero();
+
+            apply(1, Entry.of(sync(0, 100)), Entry.of(claim("a", 0, 10, 10)));
+            assertThat(fsm.appliedIndex()).isEqualTo(2);
+
+            apply(3, Entry.of(claim("b", 0, 20, 10)));
+            assertThat(fsm.appliedIndex()).isEqualTo(3);
+            assertThat(fsm.digest().appliedIndex()).isEqualTo(3);
+            assertThat(fsm.digest().channels()).isEqualTo(1);
+            assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        }
+
+        @Test
+        void emptyBatchChangesNothing() {
+            apply(1, Entry.of(sync(0, 100)));
+
+            fsm.onApply(new ListIterator(2, List.of()));
+
+            assertThat(fsm.appliedIndex()).isEqualTo(1);
+        }
+
+        @Test
+        void leaderAndFollowerReachTheSameStateDigest() {
+            PaymentStateMachine follower = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "follower", MEMBERS);
+            List<ByteBuffer> log = List.of(sync(0, 100), claim("a", 0, 10, 10), garbage(), claim("b", 0, 10, 10),
+                    claim("c", 0, 20, 10), ByteBuffer.wrap(encodeSync(chain(CH, 0, 1, OTHER_GROUP))),
+                    sync(1, 90), claim("d", 1, 5, 5));
+            List<Entry> leaderEntries = new ArrayList<>();
+            List<Entry> followerEntries = new ArrayList<>();
+            for (ByteBuffer data : log) {
+                leaderEntries.add(new Entry(data.duplicate(), new CommandClosure(DIRECT)));
+                followerEntries.add(Entry.of(data.duplicate()));
+            }
+
+            // the leader applies in two batches, the follower in one
+            fsm.onApply(new ListIterator(1, leaderEntries.subList(0, 3)));
+            fsm.onApply(new ListIterator(4, leaderEntries.subList(3, log.size())));
+            follower.onApply(new ListIterator(1, followerEntries));
+
+            assertThat(fsm.digest()).isEqualTo(follower.digest());
+            assertThat(fsm.digest().appliedIndex()).isEqualTo(log.size());
+            assertThat(follower.invalidEntries()).isEqualTo(1);
+            assertThat(fsm.channel(CH).orElseThrow().nonce()).isEqualTo(BigInteger.ONE);
+            assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(5));
+        }
+
+        @Test
+        void otherClosuresAreRunWithOk() {
+            List<Status> statuses = new ArrayList<>();
+            Closure plain = statuses::add;
+
+            apply(1, new Entry(sync(0, 100), plain));
+
+            assertThat(statuses).hasSize(1);
+            assertThat(statuses.get(0).isOk()).isTrue();
+        }
+
+        @Test
+        void resultIsHandedOverOnlyAfterTheEntryIsApplied() {
+            long[] seenIndex = new long[1];
+            Optional<?>[] seenChannel = new Optional<?>[1];
+            Executor probe = task -> {
+                seenIndex[0] = fsm.appliedIndex();
+                seenChannel[0] = fsm.channel(CH);
+                task.run();
+            };
+
+            apply(1, new Entry(sync(0, 100), new CommandClosure(probe)));
+
+            assertThat(seenIndex[0]).isEqualTo(1);
+            assertThat(seenChannel[0]).isPresent();
+        }
+
+        @Test
+        void unexpectedFailureRollsBackAndStopsWithoutApplyingLaterEntries() {
+            CommandClosure first = new CommandClosure(DIRECT);
+            CommandClosure broken = new CommandClosure(DIRECT);
+            CommandClosure after = new CommandClosure(DIRECT);
+            ListIterator it = new ListIterator(1,
+                    List.of(new Entry(sync(0, 100), first), new Entry(claim("a", 0, 10, 10), broken),
+                            new Entry(claim("b", 0, 10, 10), after)),
+                    Set.of(1));
+
+            fsm.onApply(it);
+
+            assertThat(result(first).hasSynced()).isTrue();
+            assertThat(it.rollbackStatus).isNotNull();
+            assertThat(it.rollbackStatus.getRaftError()).isEqualTo(RaftError.ESTATEMACHINE);
+            assertThat(it.rollbackTail).isEqualTo(1L);
+            assertThat(it.consumed()).isEqualTo(1);
+            assertThat(fsm.appliedIndex()).isEqualTo(1);
+            assertThat(fsm.invalidEntries()).isZero();
+            assertThat(broken.future()).isNotDone();
+            assertThat(after.future()).isNotDone();
+            assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isZero();
+        }
+    }
+
+    @Nested
+    class Closures {
+        @Test
+        void appliedResultIsCompletedOnTheGivenExecutor() {
+            QueueExecutor executor = new QueueExecutor();
+            CommandClosure closure = new CommandClosure(executor);
+
+            apply(1, new Entry(sync(0, 100), closure));
+
+            assertThat(closure.future()).isNotDone();
+            executor.runAll();
+            assertThat(Results.syncResult(result(closure))).isInstanceOf(Synced.class);
+        }
+
+        @Test
+        void busyErrorMeansNeverAppended() {
+            CommandClosure closure = new CommandClosure(DIRECT);
+
+            closure.run(new Status(RaftError.EBUSY, "leader is overloaded"));
+
+            ForwardResponse response = closure.future().getNow(null);
+            assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+            assertThat(response.getError()).contains("leader is overloaded");
+        }
+
+        @Test
+        void otherErrorsAreIndeterminate() {
+            for (RaftError error : new RaftError[] {RaftError.EPERM, RaftError.ESHUTDOWN, RaftError.ELEADERREMOVED,
+                RaftError.ETIMEDOUT}) {
+                CommandClosure closure = new CommandClosure(DIRECT);
+
+                closure.run(new Status(error, "leader stepped down"));
+
+                ForwardResponse response = closure.future().getNow(null);
+                assertThat(response.getStatus()).as("%s", error).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+                assertThat(response.getError()).contains("leader stepped down");
+            }
+        }
+
+        @Test
+        void okWithoutAResultIsIndeterminateNotApplied() {
+            CommandClosure closure = new CommandClosure(DIRECT);
+
+            closure.run(Status.OK());
+
+            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+        }
+
+        @Test
+        void errorIsAlsoCompletedOnTheGivenExecutor() {
+            QueueExecutor executor = new QueueExecutor();
+            CommandClosure closure = new CommandClosure(executor);
+
+            closure.run(new Status(RaftError.EBUSY, "busy"));
+
+            assertThat(closure.future()).isNotDone();
+            executor.runAll();
+            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+        }
+
+        @Test
+        void rejectingExecutorStillCompletesTheFuture() {
+            CommandClosure closure = new CommandClosure(task -> {
+                throw new RejectedExecutionException("executor shut down");
+            });
+
+            apply(1, new Entry(sync(0, 100), closure));
+
+            assertThat(Results.syncResult(result(closure))).isInstanceOf(Synced.class);
+        }
+
+        @Test
+        void firstCompletionWins() {
+            CommandClosure closure = new CommandClosure(DIRECT);
+            apply(1, new Entry(sync(0, 100), closure));
+
+            closure.run(new Status(RaftError.EBUSY, "late"));
+
+            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
+        }
+    }
+
+    @Nested
+    class Lifecycle {
+        @Test
+        void leadershipAndTermsAreTracked() {
+            assertThat(fsm.isLeader()).isFalse();
+            assertThat(fsm.leaderTerm()).isEqualTo(-1);
+
+            fsm.onLeaderStart(3);
+            assertThat(fsm.isLeader()).isTrue();
+            assertThat(fsm.leaderTerm()).isEqualTo(3);
+            assertThat(fsm.knownTerm()).isEqualTo(3);
+
+            fsm.onLeaderStop(new Status(RaftError.EPERM, "stepped down"));
+            assertThat(fsm.isLeader()).isFalse();
+            assertThat(fsm.leaderTerm()).isEqualTo(-1);
+
+            fsm.onStartFollowing(new LeaderChangeContext(PeerId.parsePeer("10.0.0.2:7000"), 5, Status.OK()));
+            assertThat(fsm.knownTerm()).isEqualTo(5);
+            fsm.onStartFollowing(new LeaderChangeContext(PeerId.parsePeer("10.0.0.2:7000"), 4, Status.OK()));
+            assertThat(fsm.knownTerm()).isEqualTo(5);
+            assertThat(fsm.isLeader()).isFalse();
+        }
+
+        @Test
+        void membersAreTheInitialOnesUntilAConfigurationIsCommitted() {
+            assertThat(fsm.members()).isEqualTo(MEMBERS);
+        }
+
+        @Test
+        void committedConfigurationBecomesTheMemberList() {
+            fsm.onConfigurationCommitted(new Configuration(List.of(PeerId.parsePeer("10.0.0.1:7000"),
+                    PeerId.parsePeer("10.0.0.2:7001"), PeerId.parsePeer("10.0.0.3:7002"))));
+
+            assertThat(fsm.members()).containsExactly(new Member("10.0.0.1", 7000), new Member("10.0.0.2", 7001),
+                    new Member("10.0.0.3", 7002));
+        }
+
+        @Test
+        void errorMarksTheNodeFailed() {
+            assertThat(fsm.failed()).isFalse();
+
+            fsm.onError(new RaftException(ErrorType.ERROR_TYPE_STATE_MACHINE, RaftError.ESTATEMACHINE, "boom"));
+
+            assertThat(fsm.failed()).isTrue();
+        }
+    }
+
+    /** A snapshot directory as jraft's local snapshot storage would present it. */
+    static final class DirSnapshot {
+        final Path path;
+        final Map<String, Message> files = new HashMap<>();
+
+        DirSnapshot(Path path) {
+            this.path = path;
+        }
+
+        SnapshotWriter writer(boolean acceptFiles) {
+            return writer(acceptFiles, null);
+        }
+
+        /** A writer whose current meta (set by jraft before onSnapshotSave) says {@code metaIndex}. */
+        SnapshotWriter writer(boolean acceptFiles, Long metaIndex) {
+            return new SnapshotWriter() {
+                @Override
+                public SnapshotMeta getCurrentMeta() {
+                    return metaIndex == null ? null
+                            : SnapshotMeta.newBuilder().setLastIncludedIndex(metaIndex).setLastIncludedTerm(1).build();
+                }
+
+                @Override
+                public boolean saveMeta(SnapshotMeta meta) {
+                    return true;
+                }
+
+                @Override
+                public boolean addFile(String fileName, Message fileMeta) {
+                    if (acceptFiles) {
+                        files.put(fileName, fileMeta == null ? LocalFileMeta.getDefaultInstance() : fileMeta);
+                    }
+                    return acceptFiles;
+                }
+
+                @Override
+                public boolean removeFile(String fileName) {
+                    return files.remove(fileName) != null;
+                }
+
+                @Override
+                public void close(boolean keepDataOnError) {
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public boolean init(Void opts) {
+                    return true;
+                }
+
+                @Override
+                public void shutdown() {
+                }
+
+                @Override
+                public String getPath() {
+                    return path.toString();
+                }
+
+                @Override
+                public Set<String> listFiles() {
+                    return files.keySet();
+                }
+
+                @Override
+                public Message getFileMeta(String fileName) {
+                    return files.get(fileName);
+                }
+            };
+        }
+
+        SnapshotReader reader(long metaIndex) {
+            return new SnapshotReader() {
+                @Override
+                public SnapshotMeta load() {
+                    return SnapshotMeta.newBuilder().setLastIncludedIndex(metaIndex).setLastIncludedTerm(1).build();
+                }
+
+                @Override
+                public String generateURIForCopy() {
+                    return "local://" + path;
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public boolean init(Void opts) {
+                    return true;
+                }
+
+                @Override
+                public void shutdown() {
+                }
+
+                @Override
+                public String getPath() {
+                    return path.toString();
+                }
+
+                @Override
+                public Set<String> listFiles() {
+                    return files.keySet();
+                }
+
+                @Override
+                public Message getFileMeta(String fileName) {
+                    return files.get(fileName);
+                }
+            };
+        }
+    }
+
+    @Nested
+    class Snapshots {
+        @TempDir
+        Path dir;
+
+        private final List<Status> saved = new ArrayList<>();
+
+        private DirSnapshot saveAt(long lastIndex) {
+            apply(1, Entry.of(sync(0, 100)), Entry.of(claim("a", 0, 10, 10)));
+            for (long i = 3; i <= lastIndex; i++) {
+                apply(i, Entry.of(ByteBuffer.wrap(encodeSync(chain(ChannelId.of(i), 0, i, GROUP)))));
+            }
+            DirSnapshot snapshot = new DirSnapshot(dir);
+            fsm.onSnapshotSave(snapshot.writer(true), saved::add);
+            assertThat(saved).hasSize(1);
+            assertThat(saved.get(0).isOk()).as("%s", saved.get(0)).isTrue();
+            return snapshot;
+        }
+
+        @Test
+        void savedSnapshotLoadsIntoAFreshNodeWithTheSameState() {
+            DirSnapshot snapshot = saveAt(20);
+            PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(20))).isTrue();
+
+            assertThat(fresh.digest()).isEqualTo(fsm.digest());
+            assertThat(fresh.appliedIndex()).isEqualTo(20);
+            assertThat(fresh.channel(CH)).isEqualTo(fsm.channel(CH));
+            assertThat(snapshot.files).containsKey(SnapshotFile.NAME);
+        }
+
+        @Test
+        void snapshotTakenAfterConfigurationEntriesLoadsAtTheRaftMetaIndex() {
+            // data entries 1..3, then jraft applies configuration entries 4 and 5 (a new leader's term start)
+            // without calling onApply; its snapshot meta then says 5
+            apply(1, Entry.of(sync(0, 100)), Entry.of(claim("a", 0, 10, 10)), Entry.of(claim("b", 0, 20, 10)));
+            DirSnapshot snapshot = new DirSnapshot(dir);
+            fsm.onSnapshotSave(snapshot.writer(true, 5L), saved::add);
+            assertThat(saved).singleElement().satisfies(status -> assertThat(status.isOk()).isTrue());
+            PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(5))).isTrue();
+
+            assertThat(fresh.appliedIndex()).isEqualTo(5);
+            assertThat(fresh.digest().sameStateAs(fsm.digest())).isTrue();
+            assertThat(fresh.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        }
+
+        @Test
+        void snapshotWithMetaEqualToAppliedIndexLoads() {
+            apply(1, Entry.of(sync(0, 100)), Entry.of(claim("a", 0, 10, 10)));
+            DirSnapshot snapshot = new DirSnapshot(dir);
+            fsm.onSnapshotSave(snapshot.writer(true, 2L), saved::add);
+            PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(2))).isTrue();
+            assertThat(fresh.digest()).isEqualTo(fsm.digest());
+        }
+
+        @Test
+        void loadReplacesTheWholeTable() {
+            DirSnapshot snapshot = saveAt(4);
+            ChannelLedger otherLedger = new ChannelLedger(GROUP);
+            PaymentStateMachine other = new PaymentStateMachine(otherLedger, DIRECT, "other", MEMBERS);
+            other.onApply(new ListIterator(1, List.of(Entry.of(ByteBuffer.wrap(
+                    encodeSync(chain(ChannelId.of(999), 0, 1, GROUP)))))));
+
+            assertThat(other.onSnapshotLoad(snapshot.reader(4))).isTrue();
+
+            assertThat(other.channel(ChannelId.of(999))).isEmpty();
+            assertThat(other.digest()).isEqualTo(fsm.digest());
+        }
+
+        @Test
+        void snapshotWriteIsRunOnTheSnapshotExecutor() {
+            QueueExecutor executor = new QueueExecutor();
+            PaymentStateMachine async = new PaymentStateMachine(new ChannelLedger(GROUP), executor, "async", MEMBERS);
+            async.onApply(new ListIterator(1, List.of(Entry.of(sync(0, 100)))));
+            DirSnapshot snapshot = new DirSnapshot(dir);
+
+            async.onSnapshotSave(snapshot.writer(true), saved::add);
+
+            assertThat(saved).isEmpty();
+            assertThat(Files.exists(dir.resolve(SnapshotFile.NAME))).isFalse();
+            executor.runAll();
+            assertThat(saved).hasSize(1);
+            assertThat(saved.get(0).isOk()).isTrue();
+            assertThat(Files.exists(dir.resolve(SnapshotFile.NAME))).isTrue();
+        }
+
+        @Test
+        void snapshotContentIsTakenWhenSaveIsCalledNotWhenItIsWritten() throws IOException {
+            QueueExecutor executor = new QueueExecutor();
+            PaymentStateMachine async = new PaymentStateMachine(new ChannelLedger(GROUP), executor, "async", MEMBERS);
+            async.onApply(new ListIterator(1, List.of(Entry.of(sync(0, 100)))));
+            DirSnapshot snapshot = new DirSnapshot(dir);
+            async.onSnapshotSave(snapshot.writer(true), saved::add);
+
+            async.onApply(new ListIterator(2, List.of(Entry.of(claim("late", 0, 10, 10)))));
+            executor.runAll();
+
+            SnapshotFile.Content content = SnapshotFile.read(dir.resolve(SnapshotFile.NAME));
+            assertThat(content.lastIncludedIndex()).isEqualTo(1);
+            assertThat(content.channels()).singleElement()
+                    .satisfies(state -> assertThat(state.authorizedAmount()).isZero());
+        }
+
+        @Test
+        void failureToRegisterTheFileFailsTheSave() {
+            apply(1, Entry.of(sync(0, 100)));
+
+            fsm.onSnapshotSave(new DirSnapshot(dir).writer(false), saved::add);
+
+            assertThat(saved).singleElement().satisfies(status -> {
+                assertThat(status.isOk()).isFalse();
+                assertThat(status.getRaftError()).isEqualTo(RaftError.EIO);
+            });
+        }
+
+        @Test
+        void writeFailureFailsTheSave() {
+            apply(1, Entry.of(sync(0, 100)));
+
+            fsm.onSnapshotSave(new DirSnapshot(dir.resolve("missing-dir")).writer(true), saved::add);
+
+            assertThat(saved).singleElement().satisfies(status -> assertThat(status.isOk()).isFalse());
+        }
+
+        @Test
+        void loadIsRefusedWhileLeader() {
+            DirSnapshot snapshot = saveAt(3);
+            PaymentStateMachine leader = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "leader", MEMBERS);
+            leader.onLeaderStart(2);
+
+            assertThat(leader.onSnapshotLoad(snapshot.reader(3))).isFalse();
+            assertThat(leader.appliedIndex()).isZero();
+        }
+
+        @Test
+        void loadIsRefusedWhenTheFileIsNotInTheSnapshotMeta() {
+            DirSnapshot snapshot = saveAt(3);
+            snapshot.files.clear();
+            PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(3))).isFalse();
+            assertThat(fresh.appliedIndex()).isZero();
+        }
+
+        @Test
+        void loadIsRefusedWhenTheFileIndexDisagreesWithRaftMetadata() {
+            DirSnapshot snapshot = saveAt(3);
+            ChannelLedger freshLedger = new ChannelLedger(GROUP);
+            PaymentStateMachine fresh = new PaymentStateMachine(freshLedger, DIRECT, "fresh", MEMBERS);
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(4))).isFalse();
+            assertThat(freshLedger.size()).isZero();
+            assertThat(fresh.appliedIndex()).isZero();
+        }
+
+        @Test
+        void corruptedFileIsRefusedAndTheStateIsKept() throws IOException {
+            DirSnapshot snapshot = saveAt(3);
+            Path file = dir.resolve(SnapshotFile.NAME);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 0x04;
+            Files.write(file, bytes);
+            ChannelLedger freshLedger = new ChannelLedger(GROUP);
+            PaymentStateMachine fresh = new PaymentStateMachine(freshLedger, DIRECT, "fresh", MEMBERS);
+            fresh.onApply(new ListIterator(1, List.of(Entry.of(sync(0, 55)))));
+            StateDigest before = fresh.digest();
+
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(3))).isFalse();
+
+            assertThat(fresh.digest()).isEqualTo(before);
+        }
+
+        @Test
+        void appliedIndexAfterLoadContinuesFromTheSnapshot() {
+            DirSnapshot snapshot = saveAt(3);
+            PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(3))).isTrue();
+            CommandClosure next = new CommandClosure(DIRECT);
+
+            fresh.onApply(new ListIterator(4, List.of(new Entry(claim("b", 0, 20, 10), next))));
+
+            assertThat(Results.claimResult(result(next))).isInstanceOf(Accepted.class);
+            assertThat(fresh.appliedIndex()).isEqualTo(4);
+            ChannelState state = fresh.channel(CH).orElseThrow();
+            assertThat(state.revision()).isEqualTo(4);
+            assertThat(state.authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        }
+    }
+}
