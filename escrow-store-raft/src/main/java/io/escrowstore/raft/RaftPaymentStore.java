@@ -2,11 +2,7 @@ package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
-import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.option.NodeOptions;
-import com.alipay.sofa.jraft.option.RaftOptions;
-import com.alipay.sofa.jraft.option.ReadOnlyOption;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -86,7 +82,7 @@ public final class RaftPaymentStore implements PaymentStore {
         RpcServer rpcServer = new BoltRpcServer(
                 new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true));
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), nodeOptions(config, fsm), rpcServer);
+        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor);
         rpcServer.registerProcessor(new ForwardProcessor(config.raftGroup(), proposer));
@@ -126,30 +122,7 @@ public final class RaftPaymentStore implements PaymentStore {
         return new RaftPaymentStore(config);
     }
 
-    private static NodeOptions nodeOptions(RaftStoreConfig config, PaymentStateMachine fsm) {
-        RaftOptions raft = new RaftOptions();
-        raft.setSync(true);
-        raft.setSyncMeta(true);
-        raft.setEnableLogEntryChecksum(true);
-        raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
-        raft.setMaxElectionDelayMs((int) config.maxElectionDelay().toMillis());
-
-        NodeOptions options = new NodeOptions();
-        options.setFsm(fsm);
-        options.setRaftOptions(raft);
-        options.setElectionTimeoutMs((int) config.electionTimeout().toMillis());
-        options.setSnapshotIntervalSecs((int) config.snapshotInterval().toSeconds());
-        options.setDisableCli(true);
-        Configuration initial = new Configuration();
-        config.members().forEach(m -> initial.addPeer(peer(m)));
-        options.setInitialConf(initial);
-        options.setLogUri(config.dataDir().resolve("log").toString());
-        options.setRaftMetaUri(config.dataDir().resolve("meta").toString());
-        options.setSnapshotUri(config.dataDir().resolve("snapshot").toString());
-        return options;
-    }
-
-    private static PeerId peer(Member member) {
+    static PeerId peer(Member member) {
         return new PeerId(member.host(), member.port());
     }
 

@@ -1,0 +1,40 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.StateMachine;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+
+/**
+ * The jraft settings of a store node. Durability and safety are fixed here, not configurable:
+ * fsync of every entry ({@code sync}) and of term/vote ({@code syncMeta}), entry checksums,
+ * read-index reads (never clock-based leases), and the unauthenticated CLI service disabled.
+ */
+final class EngineOptions {
+    private EngineOptions() {
+    }
+
+    static NodeOptions of(RaftStoreConfig config, StateMachine fsm) {
+        RaftOptions raft = new RaftOptions();
+        raft.setSync(true);
+        raft.setSyncMeta(true);
+        raft.setEnableLogEntryChecksum(true);
+        raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
+        raft.setMaxElectionDelayMs((int) config.maxElectionDelay().toMillis());
+
+        NodeOptions options = new NodeOptions();
+        options.setFsm(fsm);
+        options.setRaftOptions(raft);
+        options.setElectionTimeoutMs((int) config.electionTimeout().toMillis());
+        options.setSnapshotIntervalSecs((int) config.snapshotInterval().toSeconds());
+        options.setDisableCli(true);
+        Configuration initial = new Configuration();
+        config.members().forEach(m -> initial.addPeer(RaftPaymentStore.peer(m)));
+        options.setInitialConf(initial);
+        options.setLogUri(config.dataDir().resolve("log").toString());
+        options.setRaftMetaUri(config.dataDir().resolve("meta").toString());
+        options.setSnapshotUri(config.dataDir().resolve("snapshot").toString());
+        return options;
+    }
+}

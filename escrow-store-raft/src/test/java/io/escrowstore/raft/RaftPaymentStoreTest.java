@@ -1,0 +1,165 @@
+package io.escrowstore.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import io.escrowstore.Accepted;
+import io.escrowstore.Address;
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ClaimRequest;
+import io.escrowstore.GroupId;
+import io.escrowstore.Member;
+import io.escrowstore.Payment;
+import io.escrowstore.ReadConsistency;
+import io.escrowstore.Signature;
+import io.escrowstore.StoreClosedException;
+import io.escrowstore.Synced;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One real node (a group of one), exercising what needs a running store but no peers. */
+class RaftPaymentStoreTest {
+    static final GroupId GROUP = new GroupId(filled(GroupId.LENGTH, 7));
+
+    @TempDir
+    Path dataDir;
+
+    private RaftPaymentStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void engineRunsWithEveryDurabilityAndSafetySettingOn() {
+        NodeOptions options = EngineOptions.of(config(freePort()), null);
+        assertThat(options.getRaftOptions().isSync()).isTrue();
+        assertThat(options.getRaftOptions().isSyncMeta()).isTrue();
+        assertThat(options.getRaftOptions().isEnableLogEntryChecksum()).isTrue();
+        assertThat(options.getRaftOptions().getReadOnlyOptions()).isEqualTo(ReadOnlyOption.ReadOnlySafe);
+        assertThat(options.isDisableCli()).isTrue();
+    }
+
+    @Test
+    void rpcServerBindsOnlyTheConfiguredHost() throws IOException {
+        int port = freePort();
+        store = RaftPaymentStore.open(config(port));
+        try (Socket ok = new Socket()) {
+            ok.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            assertThat(ok.isConnected()).isTrue();
+        }
+        try (Socket other = new Socket()) {
+            assertThatThrownBy(() -> other.connect(new InetSocketAddress("127.0.0.2", port), 2_000))
+                    .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void singleNodeGroupServesClaimsAndKeepsThemAcrossRestart() {
+        int port = freePort();
+        store = RaftPaymentStore.open(config(port));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+        assertThat(store.syncFromChain(chain(1))).isInstanceOf(Synced.class);
+        assertThat(store.claim(claim(1, 10))).isInstanceOf(Accepted.class);
+        assertThat(store.status().members()).containsExactly(new Member("127.0.0.1", port));
+        assertThat(store.status().lastAppliedIndex()).isGreaterThanOrEqualTo(3);
+        store.snapshot().join();
+        assertThat(store.claim(claim(1, 20))).isInstanceOf(Accepted.class);
+        StateDigest before = store.stateDigest();
+        store.close();
+
+        store = RaftPaymentStore.open(config(port));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+        assertThat(store.channel(ChannelId.of(1)).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        assertThat(store.stateDigest().sameStateAs(before)).isTrue();
+    }
+
+    @Test
+    void closedStoreFailsCallsWithStoreClosedException() {
+        store = RaftPaymentStore.open(config(freePort()));
+        store.close();
+        assertThat(store.claimAsync(claim(1, 10))).failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.channel(ChannelId.of(1), ReadConsistency.LOCAL))
+                .isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.syncFromChain(chain(1))).isInstanceOf(StoreClosedException.class);
+        store.close();
+    }
+
+    @Test
+    void closingWhileACallWaitsForAQuorumEndsTheCall() {
+        int port = freePort();
+        RaftStoreConfig lonely = config(port).toBuilder()
+                .members(List.of(new Member("127.0.0.1", port), new Member("127.0.0.1", freePort())))
+                .requestTimeout(Duration.ofSeconds(30))
+                .build();
+        store = RaftPaymentStore.open(lonely);
+        var pending = store.claimAsync(claim(1, 10));
+        store.close();
+        assertThat(pending).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(StoreClosedException.class);
+        assertThat(pending.isCompletedExceptionally()).isTrue();
+        assertThatThrownBy(pending::join).isInstanceOf(CompletionException.class);
+    }
+
+    private RaftStoreConfig config(int port) {
+        Member self = new Member("127.0.0.1", port);
+        return RaftStoreConfig.builder()
+                .groupId(GROUP)
+                .raftGroup("store-test-" + port)
+                .self(self)
+                .members(List.of(self))
+                .dataDir(dataDir.resolve("node"))
+                .electionTimeout(Duration.ofMillis(200))
+                .maxElectionDelay(Duration.ofMillis(100))
+                .requestTimeout(Duration.ofSeconds(3))
+                .build();
+    }
+
+    private static ChainChannel chain(long id) {
+        Address a = new Address(filled(Address.LENGTH, 1));
+        return new ChainChannel(ChannelId.of(id), BigInteger.ZERO, a, a, a, GROUP, BigInteger.valueOf(1_000),
+                BigInteger.valueOf(1_000_000));
+    }
+
+    private static ClaimRequest claim(long id, long amount) {
+        return ClaimRequest.of(new Payment(ChannelId.of(id), BigInteger.ZERO, BigInteger.valueOf(amount),
+                new Signature(filled(Signature.LENGTH, (int) amount))), BigInteger.TEN);
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
