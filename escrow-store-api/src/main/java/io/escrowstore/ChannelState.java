@@ -61,6 +61,15 @@ public record ChannelState(
                 expiration, amount, Optional.of(by), atRevision);
     }
 
+    /**
+     * This state after its authorization moved into a settlement: nonce + 1, full amount minus the
+     * authorized amount, nothing authorized.
+     */
+    public ChannelState afterSettlement(long atRevision) {
+        return new ChannelState(channelId, nonce.add(BigInteger.ONE), sender, signer, recipient, groupId,
+                fullAmount.subtract(authorizedAmount), expiration, BigInteger.ZERO, Optional.empty(), atRevision);
+    }
+
     /** This state with the chain's escrowed value and expiration (same nonce, authorization kept). */
     public ChannelState withChainFunds(BigInteger value, BigInteger newExpiration, long atRevision) {
         return new ChannelState(channelId, nonce, sender, signer, recipient, groupId, value,

@@ -1,5 +1,9 @@
 package io.escrowstore;
 
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +25,12 @@ import java.util.concurrent.ExecutionException;
  *       acceptance.</li>
  *   <li><b>Bounded.</b> Every call completes within the store's request deadline: with a result,
  *       or with an {@link EscrowStoreException}.</li>
- *   <li><b>Honest about doubt.</b> When a request may or may not have been applied, the call fails
- *       with {@link IndeterminateOutcomeException}, never with {@link Rejected}.</li>
+ *   <li><b>Exactly once per request id.</b> The store records the outcome of every mutating
+ *       request id and answers a resubmission with that outcome. The library retries ambiguous
+ *       failures with the same id until the deadline.</li>
+ *   <li><b>Honest about doubt.</b> When the outcome still cannot be learned by the deadline, the
+ *       call fails with {@link IndeterminateOutcomeException}, never with {@link Rejected}; resubmit
+ *       the same request id or ask {@link #claimOutcome}.</li>
  * </ul>
  * Business outcomes are values ({@link Accepted}, {@link Synced}, {@link Rejected}); infrastructure
  * failures are unchecked {@link EscrowStoreException}s. The {@code …Async} methods never throw
@@ -36,7 +44,9 @@ public interface PaymentStore extends AutoCloseable {
 
     /**
      * Accepts the payment if it is the channel's next one (SPEC §3 {@code claim}): same nonce,
-     * amount raised by exactly {@code price}, within the escrowed value.
+     * amount raised by exactly {@code price}, within the escrowed value, no live reservation of
+     * another request. Exactly once per request id: a resubmitted request id gets the first
+     * outcome back, byte for byte, and is never evaluated again (within the deduplication window).
      *
      * @return a future completed with the decision, or exceptionally with an
      *     {@link EscrowStoreException} within the request deadline
@@ -71,6 +81,109 @@ public interface PaymentStore extends AutoCloseable {
     /** Blocking twin of {@link #syncFromChainAsync(ChainChannel)}; returns within the request deadline. */
     default SyncResult syncFromChain(ChainChannel chain) {
         return syncFromChain(chain, RequestId.random());
+    }
+
+    /**
+     * Holds a payment without charging it ("charge only if the call succeeds"): runs the same
+     * checks as {@link #claimAsync} and, if they pass, reserves the payment on its channel until
+     * {@link #commitAsync commit}, {@link #releaseAsync release} or the end of the lease, whichever
+     * comes first. While the reservation is live, other claims and reservations of the channel
+     * get {@link RejectReason#CHANNEL_BUSY}. Leases run in log time (the leaders' clocks, stamped
+     * into each entry and made monotonic), so a reservation whose owner dies frees the channel by
+     * itself; no operator action is ever needed.
+     *
+     * @param lease how long the reservation may stay uncommitted, 1 ms to 1 h
+     */
+    CompletableFuture<ReserveResult> reserveAsync(ClaimRequest request, Duration lease);
+
+    /** Blocking twin of {@link #reserveAsync}; returns within the request deadline. */
+    default ReserveResult reserve(ClaimRequest request, Duration lease) {
+        return await(reserveAsync(request, lease), request.requestId());
+    }
+
+    /**
+     * Charges a reservation exactly like an accepted claim. A reservation whose lease ended is
+     * never committed ({@link RejectReason#RESERVATION_EXPIRED}). Retrying a commit is safe: every
+     * commit of one reservation shares the request id {@link ReservationId#commitRequestId()}.
+     */
+    CompletableFuture<ClaimResult> commitAsync(ReservationId reservationId);
+
+    /** Blocking twin of {@link #commitAsync}; returns within the request deadline. */
+    default ClaimResult commit(ReservationId reservationId) {
+        return await(commitAsync(reservationId), reservationId.commitRequestId());
+    }
+
+    /** Drops a reservation without charging it. Retrying is safe, as for {@link #commitAsync}. */
+    CompletableFuture<ReleaseResult> releaseAsync(ReservationId reservationId);
+
+    /** Blocking twin of {@link #releaseAsync}; returns within the request deadline. */
+    default ReleaseResult release(ReservationId reservationId) {
+        return await(releaseAsync(reservationId), reservationId.releaseRequestId());
+    }
+
+    /**
+     * Moves the authorization of each channel into a pending {@link Settlement}, all in one log
+     * entry, each channel decided on its own: it needs an authorized amount above 0, no live
+     * reservation and no settlement of the channel still pending. A started settlement bumps the
+     * channel's nonce, lowers its full amount by the settled amount and resets its authorization.
+     *
+     * @param channelIds distinct channels, at most 1,000
+     * @return one result per channel, in the order given
+     */
+    CompletableFuture<Map<ChannelId, SettlementResult>> startSettlementsAsync(List<ChannelId> channelIds,
+            RequestId requestId);
+
+    /** Blocking twin of {@link #startSettlementsAsync}; returns within the request deadline. */
+    default Map<ChannelId, SettlementResult> startSettlements(List<ChannelId> channelIds, RequestId requestId) {
+        return await(startSettlementsAsync(channelIds, requestId), requestId);
+    }
+
+    /** {@link #startSettlements} of one channel. */
+    default SettlementResult startSettlement(ChannelId channelId, RequestId requestId) {
+        return startSettlements(List.of(channelId), requestId).get(channelId);
+    }
+
+    /**
+     * Forgets the settlements of a channel that the chain has claimed: those with a nonce below
+     * {@code chainNonce}. {@link #syncFromChainAsync} with a higher chain nonce does the same.
+     *
+     * @return the settlements removed
+     */
+    CompletableFuture<List<Settlement>> finishSettlementsAsync(ChannelId channelId, BigInteger chainNonce,
+            RequestId requestId);
+
+    /** Blocking twin of {@link #finishSettlementsAsync}; returns within the request deadline. */
+    default List<Settlement> finishSettlements(ChannelId channelId, BigInteger chainNonce, RequestId requestId) {
+        return await(finishSettlementsAsync(channelId, chainNonce, requestId), requestId);
+    }
+
+    /** Linearizable read of every channel with an authorized amount above 0, ordered by channel id. */
+    CompletableFuture<List<ChannelState>> unclaimedAsync();
+
+    /** Blocking twin of {@link #unclaimedAsync}; returns within the request deadline. */
+    default List<ChannelState> unclaimed() {
+        return await(unclaimedAsync(), null);
+    }
+
+    /** Linearizable read of every pending settlement, ordered by channel id. */
+    CompletableFuture<List<Settlement>> settlementsAsync();
+
+    /** Blocking twin of {@link #settlementsAsync}; returns within the request deadline. */
+    default List<Settlement> settlements() {
+        return await(settlementsAsync(), null);
+    }
+
+    /**
+     * Linearizable read of the recorded outcome of a claim or commit, for a caller that got
+     * {@link IndeterminateOutcomeException}: empty if the store has no record of the request id
+     * (it was never applied, or its record aged out of the deduplication window). A request id
+     * that named another kind of request also reads as empty.
+     */
+    CompletableFuture<Optional<ClaimResult>> claimOutcomeAsync(RequestId requestId);
+
+    /** Blocking twin of {@link #claimOutcomeAsync}; returns within the request deadline. */
+    default Optional<ClaimResult> claimOutcome(RequestId requestId) {
+        return await(claimOutcomeAsync(requestId), null);
     }
 
     /** Reads a channel with the given consistency; empty if the store does not know it. */

@@ -4,7 +4,9 @@ package io.escrowstore;
 public enum RejectReason {
     /** The store has no state for the channel: sync it from chain first. */
     UNKNOWN_CHANNEL,
-    /** The payment is for another nonce than the channel's current one. */
+    /** Another request holds a live reservation on the channel; retry after its lease. */
+    CHANNEL_BUSY,
+    /** The payment is for another nonce than the channel's current one (for a settlement: the nonce is 2^256-1 and cannot be bumped). */
     NONCE_MISMATCH,
     /** The amount is not above the authorized amount: a replay, or a payment another replica already accepted. */
     ALREADY_CLAIMED,
@@ -16,5 +18,13 @@ public enum RejectReason {
      */
     INSUFFICIENT_FUNDS,
     /** The chain view names another replica group than the one this store serves. */
-    WRONG_GROUP
+    WRONG_GROUP,
+    /** The reservation's lease ran out (in log time) before it was committed; nothing was charged. */
+    RESERVATION_EXPIRED,
+    /** No such reservation: never made, already committed or released, or dropped by a chain nonce bump. */
+    UNKNOWN_RESERVATION,
+    /** A settlement needs an authorized amount above 0. */
+    NOTHING_TO_SETTLE,
+    /** The channel already has a settlement waiting to be claimed on chain. */
+    SETTLEMENT_PENDING
 }

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,6 +67,63 @@ class PaymentStoreBlockingTest {
             return answer();
         }
 
+        @Override
+        public CompletableFuture<ReserveResult> reserveAsync(ClaimRequest request, Duration lease) {
+            calls.add(request);
+            calls.add(lease);
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<ClaimResult> commitAsync(ReservationId reservationId) {
+            calls.add(reservationId);
+            calls.add(reservationId.commitRequestId());
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<ReleaseResult> releaseAsync(ReservationId reservationId) {
+            calls.add(reservationId);
+            calls.add(reservationId.releaseRequestId());
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<Map<ChannelId, SettlementResult>> startSettlementsAsync(List<ChannelId> channelIds,
+                RequestId requestId) {
+            calls.add(channelIds);
+            calls.add(requestId);
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<List<Settlement>> finishSettlementsAsync(ChannelId channelId, BigInteger chainNonce,
+                RequestId requestId) {
+            calls.add(channelId);
+            calls.add(chainNonce);
+            calls.add(requestId);
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<List<ChannelState>> unclaimedAsync() {
+            calls.add("unclaimed");
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<List<Settlement>> settlementsAsync() {
+            calls.add("settlements");
+            return answer();
+        }
+
+        @Override
+        public CompletableFuture<Optional<ClaimResult>> claimOutcomeAsync(RequestId requestId) {
+            calls.add("claimOutcome");
+            calls.add(requestId);
+            return answer();
+        }
+
         /** The request id the last mutation was sent with. */
         RequestId lastRequestId() {
             for (int i = calls.size() - 1; i >= 0; i--) {
@@ -95,6 +156,9 @@ class PaymentStoreBlockingTest {
     }
 
     private static final RequestId SYNC_ID = new RequestId("sync-1");
+    private static final RequestId SETTLE_ID = new RequestId("settle-1");
+    private static final ReservationId RESERVATION = new ReservationId(17);
+    private static final Duration LEASE = Duration.ofSeconds(30);
 
     /** Each blocking call, applied to a store. */
     static Stream<Arguments> blockingCalls() {
@@ -107,7 +171,16 @@ class PaymentStoreBlockingTest {
                 Arguments.of("claim", (Function<PaymentStore, Object>) s -> s.claim(REQUEST)),
                 Arguments.of("syncFromChain", (Function<PaymentStore, Object>) s -> s.syncFromChain(CHAIN)),
                 Arguments.of("syncFromChain with id",
-                        (Function<PaymentStore, Object>) s -> s.syncFromChain(CHAIN, SYNC_ID)));
+                        (Function<PaymentStore, Object>) s -> s.syncFromChain(CHAIN, SYNC_ID)),
+                Arguments.of("reserve", (Function<PaymentStore, Object>) s -> s.reserve(REQUEST, LEASE)),
+                Arguments.of("commit", (Function<PaymentStore, Object>) s -> s.commit(RESERVATION)),
+                Arguments.of("release", (Function<PaymentStore, Object>) s -> s.release(RESERVATION)),
+                Arguments.of("startSettlements",
+                        (Function<PaymentStore, Object>) s -> s.startSettlements(List.of(CHANNEL), SETTLE_ID)),
+                Arguments.of("startSettlement",
+                        (Function<PaymentStore, Object>) s -> s.startSettlement(CHANNEL, SETTLE_ID)),
+                Arguments.of("finishSettlements",
+                        (Function<PaymentStore, Object>) s -> s.finishSettlements(CHANNEL, BigInteger.TWO, SETTLE_ID)));
     }
 
     /** The blocking reads. */
@@ -115,7 +188,10 @@ class PaymentStoreBlockingTest {
         return Stream.of(
                 Arguments.of("channel", (Function<PaymentStore, Object>) s -> s.channel(CHANNEL)),
                 Arguments.of("channel LOCAL",
-                        (Function<PaymentStore, Object>) s -> s.channel(CHANNEL, ReadConsistency.LOCAL)));
+                        (Function<PaymentStore, Object>) s -> s.channel(CHANNEL, ReadConsistency.LOCAL)),
+                Arguments.of("unclaimed", (Function<PaymentStore, Object>) PaymentStore::unclaimed),
+                Arguments.of("settlements", (Function<PaymentStore, Object>) PaymentStore::settlements),
+                Arguments.of("claimOutcome", (Function<PaymentStore, Object>) s -> s.claimOutcome(SYNC_ID)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -256,6 +332,72 @@ class PaymentStoreBlockingTest {
 
         assertThat(store.channel(CHANNEL, ReadConsistency.LOCAL)).isEmpty();
         assertThat(store.calls).containsExactly(CHANNEL, ReadConsistency.LOCAL);
+    }
+
+    @Test
+    void reserveReturnsTheFutureValueAndPassesRequestAndLease() {
+        Reserved reserved = new Reserved(RESERVATION, STATE, Instant.ofEpochMilli(1_000));
+        FakeStore store = new FakeStore(CompletableFuture.completedFuture(reserved));
+
+        assertThat(store.reserve(REQUEST, LEASE)).isSameAs(reserved);
+        assertThat(store.calls).containsExactly(REQUEST, LEASE);
+    }
+
+    @Test
+    void commitAndReleaseOfOneReservationUseTheirOwnStableRequestIds() {
+        Accepted accepted = new Accepted(STATE);
+        FakeStore commits = new FakeStore(CompletableFuture.completedFuture(accepted));
+        FakeStore releases = new FakeStore(CompletableFuture.completedFuture(new Released(STATE)));
+
+        assertThat(commits.commit(RESERVATION)).isSameAs(accepted);
+        assertThat(releases.release(RESERVATION)).isEqualTo(new Released(STATE));
+
+        assertThat(commits.lastRequestId()).isEqualTo(RESERVATION.commitRequestId())
+                .isEqualTo(new ReservationId(17).commitRequestId());
+        assertThat(releases.lastRequestId()).isEqualTo(RESERVATION.releaseRequestId());
+        assertThat(RESERVATION.commitRequestId()).isNotEqualTo(RESERVATION.releaseRequestId());
+    }
+
+    @Test
+    void startSettlementOfOneChannelSendsAOneElementListAndReturnsItsResult() {
+        Settlement settlement = new Settlement(CHANNEL, BigInteger.ZERO, BigInteger.ONE, SIG);
+        SettlementStarted started = new SettlementStarted(settlement, STATE);
+        FakeStore store = new FakeStore(CompletableFuture.completedFuture(Map.of(CHANNEL, started)));
+
+        assertThat(store.startSettlement(CHANNEL, SETTLE_ID)).isSameAs(started);
+        assertThat(store.calls).containsExactly(List.of(CHANNEL), SETTLE_ID);
+    }
+
+    @Test
+    void startSettlementsReturnsThePerChannelMapAsIs() {
+        Map<ChannelId, SettlementResult> results = new LinkedHashMap<>();
+        results.put(ChannelId.of(9), new Rejected(RejectReason.NOTHING_TO_SETTLE, Optional.of(STATE)));
+        results.put(CHANNEL, new Rejected(RejectReason.UNKNOWN_CHANNEL, Optional.empty()));
+        FakeStore store = new FakeStore(CompletableFuture.completedFuture(results));
+
+        assertThat(store.startSettlements(List.of(ChannelId.of(9), CHANNEL), SETTLE_ID)).isSameAs(results);
+        assertThat(store.calls).containsExactly(List.of(ChannelId.of(9), CHANNEL), SETTLE_ID);
+    }
+
+    @Test
+    void finishSettlementsPassesChannelNonceAndRequestId() {
+        List<Settlement> removed = List.of(new Settlement(CHANNEL, BigInteger.ONE, BigInteger.TEN, SIG));
+        FakeStore store = new FakeStore(CompletableFuture.completedFuture(removed));
+
+        assertThat(store.finishSettlements(CHANNEL, BigInteger.TWO, SETTLE_ID)).isSameAs(removed);
+        assertThat(store.calls).containsExactly(CHANNEL, BigInteger.TWO, SETTLE_ID);
+    }
+
+    @Test
+    void readsOfUnclaimedSettlementsAndOutcomesPassTheFutureValueThrough() {
+        List<ChannelState> unclaimed = List.of(STATE);
+        Optional<ClaimResult> outcome = Optional.of(new Accepted(STATE));
+
+        assertThat(new FakeStore(CompletableFuture.completedFuture(unclaimed)).unclaimed()).isSameAs(unclaimed);
+        assertThat(new FakeStore(CompletableFuture.completedFuture(List.of())).settlements()).isEmpty();
+        FakeStore outcomes = new FakeStore(CompletableFuture.completedFuture(outcome));
+        assertThat(outcomes.claimOutcome(SYNC_ID)).isSameAs(outcome);
+        assertThat(outcomes.calls).containsExactly("claimOutcome", SYNC_ID);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +77,11 @@ class ValueTypesTest {
                         x -> ((ChannelState) x).authorizedAmount()),
                 field("ClaimRequest.price", "price",
                         v -> ClaimRequest.of(payment(one, one), v, new RequestId("r-1")),
-                        x -> ((ClaimRequest) x).price()));
+                        x -> ((ClaimRequest) x).price()),
+                field("Settlement.nonce", "nonce", v -> new Settlement(CHANNEL, v, one, SIG),
+                        x -> ((Settlement) x).nonce()),
+                field("Settlement.amount", "amount", v -> new Settlement(CHANNEL, one, v, SIG),
+                        x -> ((Settlement) x).amount()));
     }
 
     private static Arguments field(String label, String field, Function<BigInteger, Object> build,
@@ -155,7 +160,20 @@ class ValueTypesTest {
                 Arguments.of("state", (Runnable) () -> new Accepted(null)),
                 Arguments.of("state", (Runnable) () -> new Synced(null)),
                 Arguments.of("reason", (Runnable) () -> new Rejected(null, Optional.empty())),
-                Arguments.of("state", (Runnable) () -> new Rejected(RejectReason.NONCE_MISMATCH, null)));
+                Arguments.of("state", (Runnable) () -> new Rejected(RejectReason.NONCE_MISMATCH, null)),
+                Arguments.of("channelId", (Runnable) () -> new Settlement(null, one, one, SIG)),
+                Arguments.of("signature", (Runnable) () -> new Settlement(CHANNEL, one, one, null)),
+                Arguments.of("reservationId", (Runnable) () -> new Reserved(null, settled(), Instant.EPOCH)),
+                Arguments.of("state", (Runnable) () -> new Reserved(new ReservationId(1), null, Instant.EPOCH)),
+                Arguments.of("expiresAt", (Runnable) () -> new Reserved(new ReservationId(1), settled(), null)),
+                Arguments.of("state", (Runnable) () -> new Released(null)),
+                Arguments.of("settlement", (Runnable) () -> new SettlementStarted(null, settled())),
+                Arguments.of("state", (Runnable) () -> new SettlementStarted(
+                        new Settlement(CHANNEL, one, one, SIG), null)));
+    }
+
+    private static ChannelState settled() {
+        return state(BigInteger.ONE, BigInteger.TEN, BigInteger.TEN, BigInteger.ZERO);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -188,6 +206,59 @@ class ValueTypesTest {
         ChannelState funded = authorized.withChainFunds(BigInteger.valueOf(150), BigInteger.valueOf(950), 13);
         assertThat(funded).isEqualTo(new ChannelState(CHANNEL, BigInteger.TWO, SENDER, SIGNER, RECIPIENT, GROUP,
                 BigInteger.valueOf(150), BigInteger.valueOf(950), BigInteger.TEN, Optional.of(SIG), 13));
+
+        ChannelState settled = funded.afterSettlement(14);
+        assertThat(settled).isEqualTo(new ChannelState(CHANNEL, BigInteger.valueOf(3), SENDER, SIGNER, RECIPIENT,
+                GROUP, BigInteger.valueOf(140), BigInteger.valueOf(950), BigInteger.ZERO, Optional.empty(), 14));
+    }
+
+    @Test
+    void settlementOfTheWholeValueLeavesNothingEscrowed() {
+        ChannelState all = state(BigInteger.ZERO, BigInteger.TEN, BigInteger.ONE, BigInteger.TEN);
+
+        ChannelState after = all.afterSettlement(9);
+
+        assertThat(after.fullAmount()).isZero();
+        assertThat(after.authorizedAmount()).isZero();
+        assertThat(after.nonce()).isEqualTo(BigInteger.ONE);
+        assertThat(after.signature()).isEmpty();
+    }
+
+    @Nested
+    class ReservationIds {
+        @ParameterizedTest
+        @ValueSource(longs = {0, -1, Long.MIN_VALUE})
+        void refusesNonPositiveIds(long value) {
+            assertThatThrownBy(() -> new ReservationId(value))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("reservationId ");
+        }
+
+        @Test
+        void commitAndReleaseRequestIdsAreValidStableAndDistinct() {
+            ReservationId id = new ReservationId(Long.MAX_VALUE);
+
+            assertThat(id.commitRequestId()).isEqualTo(new ReservationId(Long.MAX_VALUE).commitRequestId());
+            assertThat(id.releaseRequestId()).isEqualTo(new ReservationId(Long.MAX_VALUE).releaseRequestId());
+            assertThat(id.commitRequestId()).isNotEqualTo(id.releaseRequestId());
+            assertThat(id.commitRequestId()).isNotEqualTo(new ReservationId(1).commitRequestId());
+            assertThat(id.commitRequestId().value()).contains(String.valueOf(Long.MAX_VALUE));
+        }
+
+        @Test
+        void equalByValueAndPrintTheirValue() {
+            assertThat(new ReservationId(5)).isEqualTo(new ReservationId(5)).isNotEqualTo(new ReservationId(6));
+            assertThat(new ReservationId(5).toString()).contains("5");
+        }
+    }
+
+    @Test
+    void rejectedIsAnOutcomeOfEveryOperation() {
+        Rejected rejected = new Rejected(RejectReason.CHANNEL_BUSY, Optional.empty());
+
+        assertThat(rejected).isInstanceOf(ClaimResult.class).isInstanceOf(SyncResult.class)
+                .isInstanceOf(ReserveResult.class).isInstanceOf(ReleaseResult.class)
+                .isInstanceOf(SettlementResult.class);
     }
 
     /** The three fixed-length byte values, driven through one table. */

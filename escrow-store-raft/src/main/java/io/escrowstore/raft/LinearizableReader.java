@@ -3,12 +3,9 @@ package io.escrowstore.raft;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
-import io.escrowstore.ChannelId;
-import io.escrowstore.ChannelState;
 import io.escrowstore.NoQuorumException;
 import io.escrowstore.StoreClosedException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Linearizable reads through Raft read-index: the leader confirms with a majority that it still
@@ -27,41 +25,44 @@ final class LinearizableReader {
     private static final byte[] NO_CONTEXT = new byte[0];
 
     private final Node node;
-    private final PaymentStateMachine fsm;
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
-    private final Set<CompletableFuture<Optional<ChannelState>>> pending = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LinearizableReader(Node node, PaymentStateMachine fsm, ScheduledExecutorService scheduler, Executor executor,
-            Duration timeout) {
+    LinearizableReader(Node node, ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
         this.node = node;
-        this.fsm = fsm;
         this.scheduler = scheduler;
         this.executor = executor;
         this.timeout = timeout;
     }
 
-    CompletableFuture<Optional<ChannelState>> read(ChannelId channelId) {
-        CompletableFuture<Optional<ChannelState>> result = new CompletableFuture<>();
+    /**
+     * Runs {@code localRead} on this node once it has applied everything committed before the call
+     * started, confirmed by a majority.
+     *
+     * @param what names the read in error messages
+     */
+    <T> CompletableFuture<T> read(Supplier<T> localRead, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((value, error) -> pending.remove(result));
         if (closed) {
             result.completeExceptionally(new StoreClosedException("store is closed"));
             return result;
         }
-        attempt(channelId, Deadline.after(timeout), new Backoff(), result, "no attempt finished");
+        attempt(localRead, what, Deadline.after(timeout), new Backoff(), result, "no attempt finished");
         return result;
     }
 
-    private void attempt(ChannelId channelId, Deadline deadline, Backoff backoff,
-            CompletableFuture<Optional<ChannelState>> result, String lastFailure) {
+    private <T> void attempt(Supplier<T> localRead, String what, Deadline deadline, Backoff backoff,
+            CompletableFuture<T> result, String lastFailure) {
         if (result.isDone()) {
             return;
         }
         if (deadline.expired()) {
-            complete(result, null, new NoQuorumException("linearizable read of " + channelId + " failed within "
+            complete(result, null, new NoQuorumException("linearizable read of " + what + " failed within "
                     + timeout.toMillis() + " ms: " + lastFailure));
             return;
         }
@@ -69,13 +70,20 @@ final class LinearizableReader {
             @Override
             public void run(Status status, long index, byte[] context) {
                 if (status.isOk()) {
-                    complete(result, fsm.channel(channelId), null);
+                    T value;
+                    try {
+                        value = localRead.get();
+                    } catch (RuntimeException e) {
+                        complete(result, null, e);
+                        return;
+                    }
+                    complete(result, value, null);
                     return;
                 }
                 long delay = backoff.nextMillis();
                 try {
                     scheduler.schedule(() -> executor.execute(
-                            () -> attempt(channelId, deadline, backoff, result, status.getErrorMsg())),
+                            () -> attempt(localRead, what, deadline, backoff, result, status.getErrorMsg())),
                             delay, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     complete(result, null, new StoreClosedException("store is shutting down"));
@@ -87,13 +95,12 @@ final class LinearizableReader {
     /** Fails every pending read with {@link StoreClosedException}; later reads fail at once. */
     void close() {
         closed = true;
-        for (CompletableFuture<Optional<ChannelState>> read : pending) {
+        for (CompletableFuture<?> read : pending) {
             read.completeExceptionally(new StoreClosedException("store closed during the read"));
         }
     }
 
-    private void complete(CompletableFuture<Optional<ChannelState>> result, Optional<ChannelState> value,
-            RuntimeException failure) {
+    private <T> void complete(CompletableFuture<T> result, T value, RuntimeException failure) {
         Runnable completion = failure == null ? () -> result.complete(value) : () -> result.completeExceptionally(failure);
         try {
             executor.execute(completion);

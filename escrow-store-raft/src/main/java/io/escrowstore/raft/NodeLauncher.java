@@ -104,6 +104,14 @@ public final class NodeLauncher implements Callable<Integer> {
             description = "Most store calls in flight on this node, 1..1000000. Default: 10000.")
     private Integer maxInFlight;
 
+    @Option(names = "--dedup-max-entries", paramLabel = "N",
+            description = "Most request outcomes remembered for exactly-once retries, 1000..10000000. Default: 200000.")
+    private Integer dedupMaxEntries;
+
+    @Option(names = "--dedup-retention", paramLabel = "DURATION",
+            description = "Longest a request outcome is remembered, in log time, 1m..7d. Default: 10m.")
+    private Duration dedupRetention;
+
     @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "10s",
             description = "How often to log the node's status, or 0 for never. Default: ${DEFAULT-VALUE}.")
     private Duration statusInterval;
@@ -190,6 +198,8 @@ public final class NodeLauncher implements Callable<Integer> {
         ifSet(requestTimeout, builder::requestTimeout);
         ifSet(snapshotInterval, builder::snapshotInterval);
         ifSet(maxInFlight, builder::maxInFlight);
+        ifSet(dedupMaxEntries, builder::dedupMaxEntries);
+        ifSet(dedupRetention, builder::dedupRetention);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {

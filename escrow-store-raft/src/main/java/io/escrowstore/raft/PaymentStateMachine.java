@@ -12,21 +12,28 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.Member;
+import io.escrowstore.RequestId;
+import io.escrowstore.Settlement;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +46,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PaymentStateMachine.class);
 
     private final ChannelLedger ledger;
+    private final DedupTable dedup = new DedupTable();
+    private final CommandApplier applier;
     private final Executor snapshotWriter;
     private final String name;
     /** Makes (ledger, appliedIndex) pairs consistent for digest readers. */
@@ -54,6 +63,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
     PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, List<Member> initialMembers) {
         this.members = List.copyOf(initialMembers);
         this.ledger = ledger;
+        this.applier = new CommandApplier(ledger, dedup);
         this.snapshotWriter = snapshotWriter;
         this.name = name;
     }
@@ -88,14 +98,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     private CommandResult apply(ByteBuffer data, long index) {
-        Command command;
         try {
-            command = Commands.decode(data);
-            return switch (command.getBodyCase()) {
-                case CLAIM -> Results.toMsg(ledger.claim(ProtoMapper.fromMsg(command.getClaim()), index));
-                case SYNC -> Results.toMsg(ledger.sync(ProtoMapper.fromMsg(command.getSync().getChain()), index));
-                default -> throw new IllegalArgumentException("unknown command " + command.getBodyCase());
-            };
+            return applier.apply(data, index);
         } catch (IllegalArgumentException e) {
             long count = invalidEntries.incrementAndGet();
             LOG.warn("{}: entry {} is invalid and was applied as a no-op ({} so far): {}", name, index, count,
@@ -110,7 +114,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
         // onApply, so it can be ahead of appliedIndex; record the meta's index, which onSnapshotLoad checks.
         SnapshotMeta meta = writer.getCurrentMeta();
         long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
-        SnapshotFile.Content content = new SnapshotFile.Content(lastIncludedIndex, ledger.copy());
+        SnapshotFile.Content content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(),
+                ledger.copy(), ledger.reservations(), ledger.settlements(), dedup.copy());
         Runnable write = () -> {
             long started = System.nanoTime();
             try {
@@ -155,7 +160,9 @@ final class PaymentStateMachine extends StateMachineAdapter {
             }
             applyLock.writeLock().lock();
             try {
-                ledger.replaceAll(content.channels());
+                ledger.replaceAll(content.channels(), content.reservations(), content.settlements(),
+                        content.logTimeMillis());
+                dedup.replaceAll(content.dedup());
                 appliedIndex = metaIndex;
             } finally {
                 applyLock.writeLock().unlock();
@@ -237,9 +244,41 @@ final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     StateDigest digest() {
+        return underReadLock(() -> {
+            MessageDigest sha = Digests.sha256();
+            ledger.digestInto(sha);
+            dedup.digestInto(sha);
+            return new StateDigest(appliedIndex, ledger.size(), sha.digest());
+        });
+    }
+
+    List<ChannelState> unclaimed() {
+        return underReadLock(ledger::unclaimed);
+    }
+
+    List<Settlement> settlements() {
+        return underReadLock(ledger::settlements);
+    }
+
+    /** The recorded outcome of {@code requestId} as a request of one of {@code kinds}, if any. */
+    Optional<CommandResult> outcome(RequestId requestId, Set<Command.BodyCase> kinds) {
+        Optional<DedupMsg> recorded = underReadLock(() -> kinds.stream()
+                .map(kind -> dedup.find(kind.getNumber(), requestId))
+                .flatMap(Optional::stream)
+                .findFirst());
+        return recorded.map(r -> {
+            try {
+                return CommandResult.parseFrom(r.getResult());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("recorded outcome of " + requestId + " is unreadable", e);
+            }
+        });
+    }
+
+    private <T> T underReadLock(Supplier<T> read) {
         applyLock.readLock().lock();
         try {
-            return new StateDigest(appliedIndex, ledger.size(), ledger.digest());
+            return read.get();
         } finally {
             applyLock.readLock().unlock();
         }

@@ -2,10 +2,13 @@ package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
+import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,12 +19,23 @@ final class Proposer {
     private final Supplier<Node> node;
     private final PaymentStateMachine fsm;
     private final Executor executor;
+    private final LongSupplier clock;
+    private final EntryStamp template;
 
-    /** @param node the local node, null until it has started */
-    Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor) {
+    /**
+     * @param node the local node, null until it has started
+     * @param clock this node's wall clock in epoch millis, stamped into entries it proposes
+     */
+    Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
+            int dedupMaxEntries, Duration dedupRetention) {
         this.node = node;
         this.fsm = fsm;
         this.executor = executor;
+        this.clock = clock;
+        this.template = EntryStamp.newBuilder()
+                .setDedupMaxEntries(dedupMaxEntries)
+                .setDedupRetentionMillis(dedupRetention.toMillis())
+                .build();
     }
 
     /** True while this node leads and has applied every earlier term's entries. */
@@ -29,7 +43,10 @@ final class Proposer {
         return node.get() != null && fsm.leaderTerm() > 0;
     }
 
-    /** Proposes {@code command}, or answers NOT_LEADER without proposing. */
+    /**
+     * Proposes {@code command} stamped with this leader's clock and deduplication window, or
+     * answers NOT_LEADER without proposing.
+     */
     CompletableFuture<ForwardResponse> propose(byte[] command) {
         Node local = node.get();
         long term = fsm.leaderTerm();
@@ -37,7 +54,8 @@ final class Proposer {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(local)));
         }
         CommandClosure closure = new CommandClosure(executor);
-        Task task = new Task(ByteBuffer.wrap(command), closure);
+        EntryStamp entryStamp = template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
+        Task task = new Task(ByteBuffer.wrap(Commands.stamp(command, entryStamp)), closure);
         task.setExpectedTerm(term);
         local.apply(task);
         return closure.future();

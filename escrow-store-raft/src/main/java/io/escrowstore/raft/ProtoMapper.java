@@ -9,10 +9,14 @@ import io.escrowstore.ClaimRequest;
 import io.escrowstore.GroupId;
 import io.escrowstore.Payment;
 import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
+import io.escrowstore.Settlement;
 import io.escrowstore.Signature;
 import io.escrowstore.raft.proto.EscrowProto.ChainChannelMsg;
 import io.escrowstore.raft.proto.EscrowProto.ChannelStateMsg;
 import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
+import io.escrowstore.raft.proto.EscrowProto.ReservationMsg;
+import io.escrowstore.raft.proto.EscrowProto.SettlementMsg;
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -115,19 +119,55 @@ final class ProtoMapper {
                 .setNonce(uint256(payment.nonce()))
                 .setAmount(uint256(payment.amount()))
                 .setSignature(bytes(payment.signature().bytes()))
-                .setPrice(uint256(request.price()))
-                .setRequestId(request.requestId().value());
+                .setPrice(uint256(request.price()));
         request.chainView().ifPresent(view -> builder.setChainView(toMsg(view)));
         return builder.build();
     }
 
-    static ClaimRequest fromMsg(ClaimCommand msg) {
+    /** The request id travels in the command envelope, not in the claim body. */
+    static ClaimRequest fromMsg(ClaimCommand msg, RequestId requestId) {
         Payment payment = new Payment(
                 new ChannelId(uint256(msg.getChannelId(), "channelId")),
                 uint256(msg.getNonce(), "nonce"),
                 uint256(msg.getAmount(), "amount"),
                 new Signature(msg.getSignature().toByteArray()));
         Optional<ChainChannel> view = msg.hasChainView() ? Optional.of(fromMsg(msg.getChainView())) : Optional.empty();
-        return new ClaimRequest(payment, uint256(msg.getPrice(), "price"), new RequestId(msg.getRequestId()), view);
+        return new ClaimRequest(payment, uint256(msg.getPrice(), "price"), requestId, view);
+    }
+
+    static SettlementMsg toMsg(Settlement settlement) {
+        return SettlementMsg.newBuilder()
+                .setChannelId(uint256(settlement.channelId().value()))
+                .setNonce(uint256(settlement.nonce()))
+                .setAmount(uint256(settlement.amount()))
+                .setSignature(bytes(settlement.signature().bytes()))
+                .build();
+    }
+
+    static Settlement fromMsg(SettlementMsg msg) {
+        return new Settlement(new ChannelId(uint256(msg.getChannelId(), "channelId")), uint256(msg.getNonce(), "nonce"),
+                uint256(msg.getAmount(), "amount"), new Signature(msg.getSignature().toByteArray()));
+    }
+
+    static ReservationMsg toMsg(Reservation reservation) {
+        return ReservationMsg.newBuilder()
+                .setReservationId(reservation.id().value())
+                .setChannelId(uint256(reservation.channelId().value()))
+                .setOwnerRequestId(reservation.owner().value())
+                .setNonce(uint256(reservation.nonce()))
+                .setAmount(uint256(reservation.amount()))
+                .setSignature(bytes(reservation.signature().bytes()))
+                .setPrice(uint256(reservation.price()))
+                .setExpiresAtMillis(reservation.expiresAtMillis())
+                .setLeaseMillis(reservation.leaseMillis())
+                .build();
+    }
+
+    static Reservation fromMsg(ReservationMsg msg) {
+        return new Reservation(new ReservationId(msg.getReservationId()),
+                new ChannelId(uint256(msg.getChannelId(), "channelId")), new RequestId(msg.getOwnerRequestId()),
+                uint256(msg.getNonce(), "nonce"), uint256(msg.getAmount(), "amount"),
+                new Signature(msg.getSignature().toByteArray()), uint256(msg.getPrice(), "price"),
+                msg.getExpiresAtMillis(), msg.getLeaseMillis());
     }
 }

@@ -15,18 +15,31 @@ import io.escrowstore.EscrowStoreException;
 import io.escrowstore.Member;
 import io.escrowstore.PaymentStore;
 import io.escrowstore.ReadConsistency;
+import io.escrowstore.ReleaseResult;
 import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
+import io.escrowstore.ReserveResult;
+import io.escrowstore.Settlement;
+import io.escrowstore.SettlementResult;
 import io.escrowstore.StoreClosedException;
 import io.escrowstore.StoreOverloadedException;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.StoreUnavailableException;
 import io.escrowstore.SyncResult;
+import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPaymentStore implements PaymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
+    /** Requests whose outcome is a {@link ClaimResult}. */
+    private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM, Command.BodyCase.COMMIT);
 
     private final RaftStoreConfig config;
     private final String name;
@@ -84,7 +99,8 @@ public final class RaftPaymentStore implements PaymentStore {
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
-        Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor);
+        Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
+                config.dedupMaxEntries(), config.dedupRetention());
         rpcServer.registerProcessor(new ForwardProcessor(config.raftGroup(), proposer));
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor);
         this.router = new RequestRouter(config.self(), nodeRef, proposer, forwardClient, scheduler, callbackExecutor,
@@ -102,7 +118,7 @@ public final class RaftPaymentStore implements PaymentStore {
                     + "a corrupted snapshot or log refuses to start)");
         }
         this.node = started;
-        this.reader = new LinearizableReader(node, fsm, scheduler, callbackExecutor, config.requestTimeout());
+        this.reader = new LinearizableReader(node, scheduler, callbackExecutor, config.requestTimeout());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 
@@ -147,7 +163,73 @@ public final class RaftPaymentStore implements PaymentStore {
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
-        return admitted(() -> reader.read(channelId));
+        return admitted(() -> reader.read(() -> fsm.channel(channelId), channelId.toString()));
+    }
+
+    @Override
+    public CompletableFuture<ReserveResult> reserveAsync(ClaimRequest request, Duration lease) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(lease, "lease");
+        if (lease.toMillis() < 1 || lease.compareTo(CommandApplier.MAX_LEASE) > 0) {
+            throw new IllegalArgumentException("lease must be 1 ms .. " + CommandApplier.MAX_LEASE + " but was " + lease);
+        }
+        return mutate(request.requestId(), Commands.reserve(request, lease.toMillis()), Results::reserveResult);
+    }
+
+    @Override
+    public CompletableFuture<ClaimResult> commitAsync(ReservationId reservationId) {
+        Objects.requireNonNull(reservationId, "reservationId");
+        return mutate(reservationId.commitRequestId(), Commands.commit(reservationId), Results::claimResult);
+    }
+
+    @Override
+    public CompletableFuture<ReleaseResult> releaseAsync(ReservationId reservationId) {
+        Objects.requireNonNull(reservationId, "reservationId");
+        return mutate(reservationId.releaseRequestId(), Commands.release(reservationId), Results::releaseResult);
+    }
+
+    @Override
+    public CompletableFuture<Map<ChannelId, SettlementResult>> startSettlementsAsync(List<ChannelId> channelIds,
+            RequestId requestId) {
+        Objects.requireNonNull(channelIds, "channelIds");
+        Objects.requireNonNull(requestId, "requestId");
+        if (channelIds.isEmpty() || channelIds.size() > Commands.MAX_SETTLEMENT_CHANNELS) {
+            throw new IllegalArgumentException("channelIds must name 1.." + Commands.MAX_SETTLEMENT_CHANNELS
+                    + " channels but named " + channelIds.size());
+        }
+        if (channelIds.stream().anyMatch(Objects::isNull) || new HashSet<>(channelIds).size() != channelIds.size()) {
+            throw new IllegalArgumentException("channelIds must be distinct and non-null: " + channelIds);
+        }
+        return mutate(requestId, Commands.startSettlements(channelIds, requestId), Results::settlementResults);
+    }
+
+    @Override
+    public CompletableFuture<List<Settlement>> finishSettlementsAsync(ChannelId channelId, BigInteger chainNonce,
+            RequestId requestId) {
+        Objects.requireNonNull(channelId, "channelId");
+        Objects.requireNonNull(requestId, "requestId");
+        if (chainNonce == null || chainNonce.signum() < 0 || chainNonce.bitLength() > 256) {
+            throw new IllegalArgumentException("chainNonce must be a uint256 but was " + chainNonce);
+        }
+        return mutate(requestId, Commands.finishSettlements(channelId, chainNonce, requestId),
+                Results::finishedSettlements);
+    }
+
+    @Override
+    public CompletableFuture<List<ChannelState>> unclaimedAsync() {
+        return admitted(() -> reader.read(fsm::unclaimed, "unclaimed channels"));
+    }
+
+    @Override
+    public CompletableFuture<List<Settlement>> settlementsAsync() {
+        return admitted(() -> reader.read(fsm::settlements, "pending settlements"));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ClaimResult>> claimOutcomeAsync(RequestId requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        return admitted(() -> reader.read(() -> fsm.outcome(requestId, CLAIM_KINDS).map(Results::claimResult),
+                "outcome of " + requestId));
     }
 
     private <T> CompletableFuture<T> mutate(RequestId requestId, byte[] command, Function<CommandResult, T> decode) {

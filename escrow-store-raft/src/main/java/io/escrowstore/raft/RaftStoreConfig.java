@@ -30,6 +30,8 @@ public final class RaftStoreConfig {
     private final Duration requestTimeout;
     private final Duration snapshotInterval;
     private final int maxInFlight;
+    private final int dedupMaxEntries;
+    private final Duration dedupRetention;
     private final Executor callbackExecutor;
 
     private RaftStoreConfig(Builder b) {
@@ -43,6 +45,8 @@ public final class RaftStoreConfig {
         this.requestTimeout = b.requestTimeout;
         this.snapshotInterval = b.snapshotInterval;
         this.maxInFlight = b.maxInFlight;
+        this.dedupMaxEntries = b.dedupMaxEntries;
+        this.dedupRetention = b.dedupRetention;
         this.callbackExecutor = b.callbackExecutor;
     }
 
@@ -64,6 +68,8 @@ public final class RaftStoreConfig {
         b.requestTimeout = requestTimeout;
         b.snapshotInterval = snapshotInterval;
         b.maxInFlight = maxInFlight;
+        b.dedupMaxEntries = dedupMaxEntries;
+        b.dedupRetention = dedupRetention;
         b.callbackExecutor = callbackExecutor;
         return b;
     }
@@ -118,6 +124,19 @@ public final class RaftStoreConfig {
         return maxInFlight;
     }
 
+    /**
+     * Most request outcomes the store remembers for deduplication and {@code claimOutcome}.
+     * Default 200,000. Applied as stamped by the leader into each entry, so members may differ.
+     */
+    public int dedupMaxEntries() {
+        return dedupMaxEntries;
+    }
+
+    /** How long, in log time, a request outcome is remembered at most. Default 10 min. */
+    public Duration dedupRetention() {
+        return dedupRetention;
+    }
+
     /** Where result futures are completed; empty means a store-owned thread pool. */
     public Optional<Executor> callbackExecutor() {
         return Optional.ofNullable(callbackExecutor);
@@ -128,7 +147,8 @@ public final class RaftStoreConfig {
         return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
                 + ", members=" + members + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
                 + ", maxElectionDelay=" + maxElectionDelay + ", requestTimeout=" + requestTimeout
-                + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight + "}";
+                + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight
+                + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention + "}";
     }
 
     /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
@@ -143,6 +163,8 @@ public final class RaftStoreConfig {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration snapshotInterval = Duration.ofHours(1);
         private int maxInFlight = 10_000;
+        private int dedupMaxEntries = 200_000;
+        private Duration dedupRetention = Duration.ofMinutes(10);
         private Executor callbackExecutor;
 
         private Builder() {
@@ -208,7 +230,19 @@ public final class RaftStoreConfig {
             return this;
         }
 
-        /** Executor completing result futures; it must not run tasks on the calling thread. */
+        /** Most remembered request outcomes, 1,000 .. 10,000,000. */
+        public Builder dedupMaxEntries(int dedupMaxEntries) {
+            this.dedupMaxEntries = dedupMaxEntries;
+            return this;
+        }
+
+        /** Longest a request outcome is remembered, 1 min .. 7 days. */
+        public Builder dedupRetention(Duration dedupRetention) {
+            this.dedupRetention = dedupRetention;
+            return this;
+        }
+
+        /** Executor completing result futures; it should not run tasks on the calling thread. */
         public Builder callbackExecutor(Executor callbackExecutor) {
             this.callbackExecutor = callbackExecutor;
             return this;
@@ -243,6 +277,10 @@ public final class RaftStoreConfig {
             if (maxInFlight < 1 || maxInFlight > 1_000_000) {
                 throw new IllegalArgumentException("maxInFlight must be 1..1000000 but was " + maxInFlight);
             }
+            if (dedupMaxEntries < 1_000 || dedupMaxEntries > 10_000_000) {
+                throw new IllegalArgumentException("dedupMaxEntries must be 1000..10000000 but was " + dedupMaxEntries);
+            }
+            within("dedupRetention", dedupRetention, Duration.ofMinutes(1), Duration.ofDays(7));
             return new RaftStoreConfig(this);
         }
 

@@ -26,9 +26,12 @@ import java.util.function.Supplier;
  * locally when this node leads, otherwise forwards to the leader it knows of, following redirects
  * and waiting out elections until the deadline.
  *
- * <p>Retries only attempts that provably did not propose (no leader known, NOT_LEADER, BUSY, not
- * sent). Once an attempt may have been appended and its answer is lost, the call fails with
- * {@link IndeterminateOutcomeException}; it is never retried here and never reported as rejected.
+ * <p>Every attempt carries the same command and request id, and the state machine answers a
+ * known request id with its recorded outcome, so retrying is always safe: a request is evaluated
+ * at most once. Attempts that provably did not propose (no leader known, NOT_LEADER, BUSY, not
+ * sent) and attempts whose answer was lost (leader stepped down, forward timed out) are retried
+ * until the deadline. If by then some attempt may have been appended and no answer came back, the
+ * call fails with {@link IndeterminateOutcomeException}, never with a rejection.
  */
 final class RequestRouter {
     private final Member self;
@@ -101,13 +104,14 @@ final class RequestRouter {
 
     private void handle(Call call, ForwardResponse response, Throwable error, Member target) {
         if (error != null) {
-            fail(call, new IndeterminateOutcomeException(call.requestId, "attempt on " + target + " failed: " + error));
+            uncertain(call, "attempt on " + target + " failed: " + error);
             return;
         }
         switch (response.getStatus()) {
             case APPLIED -> call.result.complete(response.getResult());
             case NOT_LEADER -> {
                 call.inFlight = false;
+                call.busy = false;
                 call.lastReason = target + " is not the leader";
                 call.hint = response.getLeaderHint().isEmpty() ? null : Member.parse(response.getLeaderHint());
                 retryLater(call);
@@ -118,11 +122,18 @@ final class RequestRouter {
                 call.lastReason = "leader " + target + " is busy: " + response.getError();
                 retryLater(call);
             }
-            case INDETERMINATE -> fail(call, new IndeterminateOutcomeException(call.requestId,
-                    "leader " + target + " could not confirm it: " + response.getError()));
+            case INDETERMINATE -> uncertain(call, "leader " + target + " could not confirm it: " + response.getError());
             default -> fail(call, new EscrowStoreException("leader " + target + " refused request " + call.requestId
                     + ": " + response.getStatus() + " " + response.getError()));
         }
+    }
+
+    /** The attempt may have been appended; retry with the same request id to learn the outcome. */
+    private void uncertain(Call call, String why) {
+        call.inFlight = false;
+        call.uncertain = true;
+        call.lastReason = why;
+        retryLater(call);
     }
 
     private void retryLater(Call call) {
@@ -143,8 +154,9 @@ final class RequestRouter {
             return;
         }
         String waited = " within " + timeout.toMillis() + " ms";
-        if (call.inFlight) {
-            fail(call, new IndeterminateOutcomeException(call.requestId, "no answer from the leader" + waited));
+        if (call.inFlight || call.uncertain) {
+            fail(call, new IndeterminateOutcomeException(call.requestId, (call.inFlight ? "no answer from the leader"
+                    : call.lastReason) + waited));
         } else if (call.busy) {
             fail(call, new StoreOverloadedException("request " + call.requestId + " not accepted" + waited + ": "
                     + call.lastReason));
@@ -160,7 +172,7 @@ final class RequestRouter {
     void close() {
         closed = true;
         for (Call call : pending) {
-            if (call.inFlight) {
+            if (call.inFlight || call.uncertain) {
                 call.result.completeExceptionally(new IndeterminateOutcomeException(call.requestId,
                         "store node " + self + " closed before the leader answered"));
             } else {
@@ -186,6 +198,8 @@ final class RequestRouter {
         final Backoff backoff = new Backoff();
         /** True while an attempt that may append the command is outstanding. */
         volatile boolean inFlight;
+        /** True once an attempt may have been appended without its outcome coming back. */
+        volatile boolean uncertain;
         volatile boolean busy;
         volatile String lastReason = "no attempt finished";
         volatile Member hint;

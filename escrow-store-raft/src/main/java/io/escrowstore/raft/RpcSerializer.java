@@ -19,8 +19,11 @@ import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
  * never fall back to bolt's Hessian serializer. Registered once per JVM, by class name.
  */
 final class RpcSerializer extends DefaultCustomSerializer {
-    /** Largest forwarded message accepted; a command is at most {@link Commands#MAX_COMMAND_BYTES}. */
-    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    /**
+     * Largest message accepted: a command is at most {@link Commands#MAX_COMMAND_BYTES}; the
+     * largest answer (a settlement of the most channels one entry may name) stays well below this.
+     */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024;
     private static final RpcSerializer INSTANCE = new RpcSerializer();
 
     private RpcSerializer() {

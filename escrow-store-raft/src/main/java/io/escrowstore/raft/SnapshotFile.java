@@ -1,7 +1,15 @@
 package io.escrowstore.raft;
 
 import io.escrowstore.ChannelState;
+import com.google.protobuf.Parser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.escrowstore.RequestId;
+import io.escrowstore.Settlement;
 import io.escrowstore.raft.proto.EscrowProto.ChannelStateMsg;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
+import io.escrowstore.raft.proto.EscrowProto.ReservationMsg;
+import io.escrowstore.raft.proto.EscrowProto.SettlementMsg;
 import io.escrowstore.raft.proto.EscrowProto.SnapshotHeader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -22,12 +30,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
+import java.util.function.Function;
 import java.util.zip.CheckedOutputStream;
 
 /**
  * The state-machine snapshot on disk: {@code "ESNP"}, a length-delimited {@link SnapshotHeader},
- * one length-delimited {@link ChannelStateMsg} per channel, then the CRC32C of everything before
- * it (4 bytes, big-endian). Written and fsynced in one go; a reader refuses any file whose
+ * then length-delimited messages: one {@link ChannelStateMsg} per channel, one
+ * {@link ReservationMsg} per reservation, one {@link SettlementMsg} per pending settlement and one
+ * {@link DedupMsg} per recorded request outcome (oldest first), then the CRC32C of everything
+ * before it (4 bytes, big-endian). Written and fsynced in one go; a reader refuses any file whose
  * checksum, header or format version does not match.
  */
 final class SnapshotFile {
@@ -35,8 +46,9 @@ final class SnapshotFile {
     static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = "ESNP".getBytes(StandardCharsets.US_ASCII);
 
-    /** The content of a snapshot. */
-    record Content(long lastIncludedIndex, List<ChannelState> channels) {
+    /** The content of a snapshot: the whole replicated state at one log index. */
+    record Content(long lastIncludedIndex, long logTimeMillis, List<ChannelState> channels,
+            List<Reservation> reservations, List<Settlement> settlements, List<DedupMsg> dedup) {
     }
 
     private SnapshotFile() {
@@ -53,10 +65,23 @@ final class SnapshotFile {
                     .setFormatVersion(FORMAT_VERSION)
                     .setLastIncludedIndex(content.lastIncludedIndex())
                     .setChannelCount(content.channels().size())
+                    .setLogTimeMillis(content.logTimeMillis())
+                    .setReservationCount(content.reservations().size())
+                    .setSettlementCount(content.settlements().size())
+                    .setDedupCount(content.dedup().size())
                     .build()
                     .writeDelimitedTo(out);
             for (ChannelState state : content.channels()) {
                 ProtoMapper.toMsg(state).writeDelimitedTo(out);
+            }
+            for (Reservation reservation : content.reservations()) {
+                ProtoMapper.toMsg(reservation).writeDelimitedTo(out);
+            }
+            for (Settlement settlement : content.settlements()) {
+                ProtoMapper.toMsg(settlement).writeDelimitedTo(out);
+            }
+            for (DedupMsg entry : content.dedup()) {
+                entry.writeDelimitedTo(out);
             }
             new DataOutputStream(raw).writeInt((int) crc.getValue());
             raw.flush();
@@ -104,19 +129,43 @@ final class SnapshotFile {
             throw new IOException("snapshot format version " + header.getFormatVersion()
                     + " is not supported (this build reads " + FORMAT_VERSION + ")");
         }
-        long count = header.getChannelCount();
+        List<ChannelState> channels = readAll(in, header.getChannelCount(), "channels",
+                ChannelStateMsg.parser(), ProtoMapper::fromMsg);
+        List<Reservation> reservations = readAll(in, header.getReservationCount(), "reservations",
+                ReservationMsg.parser(), ProtoMapper::fromMsg);
+        List<Settlement> settlements = readAll(in, header.getSettlementCount(), "settlements",
+                SettlementMsg.parser(), ProtoMapper::fromMsg);
+        List<DedupMsg> dedup = readAll(in, header.getDedupCount(), "request outcomes", DedupMsg.parser(),
+                SnapshotFile::checked);
+        return new Content(header.getLastIncludedIndex(), header.getLogTimeMillis(), channels, reservations,
+                settlements, dedup);
+    }
+
+    /** A recorded outcome whose request id and result are readable, so loading it cannot fail halfway. */
+    private static DedupMsg checked(DedupMsg entry) {
+        new RequestId(entry.getRequestId());
+        try {
+            CommandResult.parseFrom(entry.getResult());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("recorded outcome of " + entry.getRequestId() + " is unreadable", e);
+        }
+        return entry;
+    }
+
+    private static <M, T> List<T> readAll(InputStream in, long count, String what, Parser<M> parser,
+            Function<M, T> convert) throws IOException {
         if (count < 0 || count > Integer.MAX_VALUE - 8) {
-            throw new IOException("impossible channel count " + count);
+            throw new IOException("impossible count of " + what + ": " + count);
         }
-        List<ChannelState> channels = new ArrayList<>((int) Math.min(count, 1 << 20));
+        List<T> items = new ArrayList<>((int) Math.min(count, 1 << 20));
         for (long i = 0; i < count; i++) {
-            ChannelStateMsg msg = ChannelStateMsg.parseDelimitedFrom(in);
+            M msg = parser.parseDelimitedFrom(in);
             if (msg == null) {
-                throw new EOFException("ended after " + i + " of " + count + " channels");
+                throw new EOFException("ended after " + i + " of " + count + " " + what);
             }
-            channels.add(ProtoMapper.fromMsg(msg));
+            items.add(convert.apply(msg));
         }
-        return new Content(header.getLastIncludedIndex(), channels);
+        return items;
     }
 
     /** Reads at most {@code limit} bytes of the underlying stream, leaving the rest unread. */

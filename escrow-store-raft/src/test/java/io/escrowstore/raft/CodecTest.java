@@ -15,7 +15,15 @@ import io.escrowstore.GroupId;
 import io.escrowstore.Payment;
 import io.escrowstore.RejectReason;
 import io.escrowstore.Rejected;
+import io.escrowstore.ReleaseResult;
+import io.escrowstore.Released;
 import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
+import io.escrowstore.ReserveResult;
+import io.escrowstore.Reserved;
+import io.escrowstore.Settlement;
+import io.escrowstore.SettlementResult;
+import io.escrowstore.SettlementStarted;
 import io.escrowstore.Signature;
 import io.escrowstore.SyncResult;
 import io.escrowstore.Synced;
@@ -24,20 +32,27 @@ import io.escrowstore.raft.proto.EscrowProto.ChannelStateMsg;
 import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.RejectCode;
 import io.escrowstore.raft.proto.EscrowProto.Rejection;
 import io.escrowstore.raft.proto.EscrowProto.SyncCommand;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CodecTest {
     static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
@@ -86,6 +101,11 @@ class CodecTest {
         return Commands.decode(ByteBuffer.wrap(bytes));
     }
 
+    /** The claim of a decoded command, with the request id of its envelope, as the state machine reads it. */
+    static ClaimRequest claimOf(Command command) {
+        return ProtoMapper.fromMsg(command.getClaim(), new RequestId(command.getRequestId()));
+    }
+
     @Nested
     class CommandRoundTrips {
         @ParameterizedTest
@@ -98,7 +118,8 @@ class CodecTest {
             assertThat(command.getFormatVersion()).isEqualTo(Commands.FORMAT_VERSION);
             assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.CLAIM);
             assertThat(command.getClaim().hasChainView()).isFalse();
-            assertThat(ProtoMapper.fromMsg(command.getClaim())).isEqualTo(request);
+            assertThat(command.getRequestId()).isEqualTo(request.requestId().value());
+            assertThat(ProtoMapper.fromMsg(command.getClaim(), request.requestId())).isEqualTo(request);
         }
 
         @ParameterizedTest
@@ -109,7 +130,7 @@ class CodecTest {
             Command command = decode(Commands.claim(request));
 
             assertThat(command.getClaim().hasChainView()).isTrue();
-            ClaimRequest decoded = ProtoMapper.fromMsg(command.getClaim());
+            ClaimRequest decoded = ProtoMapper.fromMsg(command.getClaim(), new RequestId(command.getRequestId()));
             assertThat(decoded).isEqualTo(request);
             assertThat(decoded.chainView()).contains(chain(v));
         }
@@ -125,7 +146,7 @@ class CodecTest {
 
             assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.SYNC);
             assertThat(ProtoMapper.fromMsg(command.getSync().getChain())).isEqualTo(view);
-            assertThat(command.getSync().getRequestId()).isEqualTo(id.value());
+            assertThat(command.getRequestId()).isEqualTo(id.value());
         }
 
         @Test
@@ -135,7 +156,7 @@ class CodecTest {
             ClaimRequest request = new ClaimRequest(new Payment(ChannelId.of(9), BigInteger.TWO, HALF, SIG), MAX,
                     new RequestId("!~"), Optional.of(view));
 
-            assertThat(ProtoMapper.fromMsg(decode(Commands.claim(request)).getClaim())).isEqualTo(request);
+            assertThat(claimOf(decode(Commands.claim(request)))).isEqualTo(request);
             assertThat(ProtoMapper.fromMsg(decode(encodeSync(view)).getSync().getChain())).isEqualTo(view);
         }
 
@@ -209,7 +230,7 @@ class CodecTest {
         @Test
         void exactlyMaxSizeIsNotRefusedForItsSize() {
             byte[] valid = encodeSync(chain(BigInteger.ONE));
-            int unknownOverhead = 2 + 2; // varint tag of field 99 + varint length of a few thousand bytes
+            int unknownOverhead = 2 + 3; // varint tag of field 99 + varint length of tens of thousands of bytes
             int fill = Commands.MAX_COMMAND_BYTES - valid.length - unknownOverhead;
             Command padded = Command.newBuilder(decode(valid))
                     .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
@@ -235,9 +256,8 @@ class CodecTest {
                     Command command = decode(garbage);
                     // a random prefix that happens to be a well-formed envelope must still fail validation
                     if (command.getBodyCase() == Command.BodyCase.CLAIM) {
-                        assertThatThrownBy(() -> ProtoMapper.fromMsg(command.getClaim()))
-                                .isInstanceOf(IllegalArgumentException.class);
-                    } else {
+                        assertThatThrownBy(() -> claimOf(command)).isInstanceOf(IllegalArgumentException.class);
+                    } else if (command.getBodyCase() == Command.BodyCase.SYNC) {
                         assertThatThrownBy(() -> ProtoMapper.fromMsg(command.getSync().getChain()))
                                 .isInstanceOf(IllegalArgumentException.class);
                     }
@@ -255,7 +275,7 @@ class CodecTest {
                 byte[] truncated = Arrays.copyOf(valid, length);
                 assertThatThrownBy(() -> {
                     Command command = decode(truncated);
-                    ProtoMapper.fromMsg(command.getClaim());
+                    claimOf(command);
                 }).as("first %d of %d bytes", length, valid.length).isInstanceOf(IllegalArgumentException.class);
             }
         }
@@ -290,11 +310,13 @@ class CodecTest {
 
         @Test
         void bodyFromANewerBuild() {
-            // an unknown oneof member (field 12) reads as no body
-            byte[] known = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).build().toByteArray();
-            byte[] bytes = Arrays.copyOf(known, known.length + 2);
-            bytes[known.length] = (byte) (12 << 3 | 2);
-            bytes[known.length + 1] = 0;
+            // an unknown oneof member (field 15 is start_settlements, so use field 17) reads as no body
+            byte[] known = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).setRequestId("r")
+                    .build().toByteArray();
+            byte[] bytes = Arrays.copyOf(known, known.length + 3);
+            bytes[known.length] = (byte) (17 << 3 | 2 | 0x80);
+            bytes[known.length + 1] = 1;
+            bytes[known.length + 2] = 0;
 
             assertThatThrownBy(() -> decode(bytes))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -318,7 +340,7 @@ class CodecTest {
                     .setChainView(ProtoMapper.toMsg(chain(BigInteger.TWO)))
                     .build();
 
-            assertThatThrownBy(() -> ProtoMapper.fromMsg(msg))
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(msg, new RequestId("r")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("chainView");
         }
@@ -326,13 +348,23 @@ class CodecTest {
         @Test
         void claimWithZeroPriceOrBadRequestIdIsRefusedByTheMapper() {
             ClaimCommand good = ProtoMapper.toMsg(claim(BigInteger.TEN));
+            RequestId id = new RequestId("r");
 
-            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().clearPrice().build()))
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().clearPrice().build(), id))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("price");
-            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().setRequestId("").build()))
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good, null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("requestId");
-            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().setSignature(ByteString.EMPTY).build()))
+            assertThatThrownBy(() -> ProtoMapper.fromMsg(good.toBuilder().setSignature(ByteString.EMPTY).build(), id))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("signature");
+        }
+
+        @Test
+        void claimBodyNoLongerCarriesARequestIdTheEnvelopeDoes() {
+            Command command = decode(Commands.claim(claim(BigInteger.TEN)));
+
+            assertThat(command.getRequestId()).isEqualTo("replica-7/000042");
+            assertThat(ClaimCommand.getDescriptor().findFieldByNumber(6)).isNull();
+            assertThat(command.getClaim().getUnknownFields().asMap()).isEmpty();
         }
 
         @Test
@@ -415,10 +447,10 @@ class CodecTest {
             ClaimCommand msg = ProtoMapper.toMsg(claim(BigInteger.TEN)).toBuilder()
                     .setAmount(ByteString.copyFrom(bytes))
                     .build();
-            byte[] command = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).setClaim(msg).build()
-                    .toByteArray();
+            byte[] command = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).setRequestId("r")
+                    .setClaim(msg).build().toByteArray();
 
-            assertThatThrownBy(() -> ProtoMapper.fromMsg(decode(command).getClaim()))
+            assertThatThrownBy(() -> claimOf(decode(command)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("amount ");
         }
@@ -530,6 +562,234 @@ class CodecTest {
             for (RejectReason reason : RejectReason.values()) {
                 assertThat(RejectCode.valueOf(reason.name()).getNumber()).isPositive();
             }
+        }
+    }
+
+    @Nested
+    class LifecycleCommandRoundTrips {
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void reserveRoundTripsWithItsLease(BigInteger v) {
+            ClaimRequest request = claim(v).withChainView(chain(v));
+
+            Command command = decode(Commands.reserve(request, 3_600_000));
+
+            assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.RESERVE);
+            assertThat(command.getRequestId()).isEqualTo(request.requestId().value());
+            assertThat(command.getReserve().getLeaseMillis()).isEqualTo(3_600_000);
+            assertThat(ProtoMapper.fromMsg(command.getReserve().getClaim(), request.requestId())).isEqualTo(request);
+        }
+
+        @ParameterizedTest
+        @ValueSource(longs = {1, 2, 1_000_000_007L, Long.MAX_VALUE})
+        void commitAndReleaseCarryTheReservationAndTheirOwnRequestIds(long value) {
+            ReservationId id = new ReservationId(value);
+
+            Command commit = decode(Commands.commit(id));
+            Command release = decode(Commands.release(id));
+
+            assertThat(commit.getBodyCase()).isEqualTo(Command.BodyCase.COMMIT);
+            assertThat(commit.getCommit().getReservationId()).isEqualTo(value);
+            assertThat(commit.getRequestId()).isEqualTo(id.commitRequestId().value());
+            assertThat(release.getBodyCase()).isEqualTo(Command.BodyCase.RELEASE);
+            assertThat(release.getRelease().getReservationId()).isEqualTo(value);
+            assertThat(release.getRequestId()).isEqualTo(id.releaseRequestId().value());
+        }
+
+        @Test
+        void startSettlementsKeepsTheChannelsInOrder() {
+            List<ChannelId> ids = List.of(ChannelId.of(9), new ChannelId(MAX), new ChannelId(BigInteger.ZERO),
+                    ChannelId.of(1));
+            RequestId requestId = new RequestId("settle/7");
+
+            Command command = decode(Commands.startSettlements(ids, requestId));
+
+            assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.START_SETTLEMENTS);
+            assertThat(command.getRequestId()).isEqualTo("settle/7");
+            assertThat(command.getStartSettlements().getChannelIdsList())
+                    .extracting(bytes -> new ChannelId(ProtoMapper.uint256(bytes, "channelId")))
+                    .containsExactlyElementsOf(ids);
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.escrowstore.raft.CodecTest#edgeValues")
+        void finishSettlementsRoundTrips(BigInteger v) {
+            Command command = decode(Commands.finishSettlements(new ChannelId(v), v, new RequestId("finish/1")));
+
+            assertThat(command.getBodyCase()).isEqualTo(Command.BodyCase.FINISH_SETTLEMENTS);
+            assertThat(command.getRequestId()).isEqualTo("finish/1");
+            assertThat(ProtoMapper.uint256(command.getFinishSettlements().getChannelId(), "channelId")).isEqualTo(v);
+            assertThat(ProtoMapper.uint256(command.getFinishSettlements().getChainNonce(), "chainNonce")).isEqualTo(v);
+        }
+
+        @Test
+        void decodeRefusesMoreSettlementChannelsThanOneEntryMayName() {
+            List<ChannelId> tooMany = LongStream.rangeClosed(1, Commands.MAX_SETTLEMENT_CHANNELS + 1)
+                    .mapToObj(ChannelId::of).toList();
+            byte[] bytes = Commands.startSettlements(tooMany, new RequestId("settle/many"));
+            assertThat(bytes.length).isLessThan(Commands.MAX_COMMAND_BYTES);
+
+            assertThatThrownBy(() -> decode(bytes))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(Commands.MAX_SETTLEMENT_CHANNELS + 1));
+        }
+
+        @Test
+        void theLargestSettlementEntryStampedByALeaderStillDecodes() {
+            List<ChannelId> most = LongStream.rangeClosed(1, Commands.MAX_SETTLEMENT_CHANNELS)
+                    .mapToObj(i -> new ChannelId(MAX.subtract(BigInteger.valueOf(i)))).toList();
+            byte[] bytes = Commands.stamp(Commands.startSettlements(most, new RequestId("x".repeat(RequestId.MAX_LENGTH))),
+                    EntryStamp.newBuilder().setLeaderTimeMillis(Long.MAX_VALUE).setDedupMaxEntries(Integer.MAX_VALUE)
+                            .setDedupRetentionMillis(Long.MAX_VALUE).build());
+
+            Command command = decode(bytes);
+
+            assertThat(command.getStartSettlements().getChannelIdsCount()).isEqualTo(Commands.MAX_SETTLEMENT_CHANNELS);
+            assertThat(bytes.length).isLessThanOrEqualTo(Commands.MAX_COMMAND_BYTES);
+        }
+
+        @Test
+        void reservationAndSettlementValuesRoundTrip() {
+            Reservation reservation = new Reservation(new ReservationId(Long.MAX_VALUE), new ChannelId(MAX),
+                    new RequestId("owner/1"), HALF, MAX, SIG, BigInteger.ONE, Long.MAX_VALUE, 3_600_000);
+            Settlement settlement = new Settlement(new ChannelId(MAX), HALF, MAX, SIG);
+
+            assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(reservation))).isEqualTo(reservation);
+            assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(settlement))).isEqualTo(settlement);
+        }
+    }
+
+    @Nested
+    class Stamps {
+        private final EntryStamp leader = EntryStamp.newBuilder().setLeaderTimeMillis(1_700_000_000_000L)
+                .setDedupMaxEntries(200_000).setDedupRetentionMillis(600_000).build();
+
+        @Test
+        void stampIsAddedWithoutChangingTheCommand() {
+            byte[] plain = Commands.claim(claim(BigInteger.TEN));
+
+            Command stamped = decode(Commands.stamp(plain, leader));
+
+            assertThat(stamped.getStamp()).isEqualTo(leader);
+            assertThat(stamped.toBuilder().clearStamp().build()).isEqualTo(decode(plain));
+        }
+
+        @Test
+        void leaderStampOverridesAStampAFollowerPutIn() {
+            EntryStamp forged = EntryStamp.newBuilder().setLeaderTimeMillis(Long.MAX_VALUE).setDedupMaxEntries(1)
+                    .setDedupRetentionMillis(1).build();
+            byte[] fromFollower = decode(Commands.sync(chain(BigInteger.ONE), SYNC_ID)).toBuilder().setStamp(forged)
+                    .build().toByteArray();
+
+            Command command = decode(Commands.stamp(fromFollower, leader));
+
+            assertThat(command.getStamp()).isEqualTo(leader);
+            assertThat(command.getRequestId()).isEqualTo(SYNC_ID.value());
+            assertThat(ProtoMapper.fromMsg(command.getSync().getChain())).isEqualTo(chain(BigInteger.ONE));
+        }
+
+        @Test
+        void restampingByASecondLeaderKeepsOnlyTheLastStamp() {
+            EntryStamp later = leader.toBuilder().setLeaderTimeMillis(leader.getLeaderTimeMillis() + 5).build();
+
+            Command command = decode(Commands.stamp(Commands.stamp(Commands.commit(new ReservationId(4)), leader), later));
+
+            assertThat(command.getStamp()).isEqualTo(later);
+            assertThat(command.getCommit().getReservationId()).isEqualTo(4);
+        }
+    }
+
+    @Nested
+    class LifecycleResultRoundTrips {
+        private final ChannelState state = state(HALF, Optional.of(SIG), 77);
+        private final ChannelState unsigned = state(BigInteger.ZERO, Optional.empty(), 3);
+
+        @Test
+        void reservedRoundTrips() {
+            Reserved reserved = new Reserved(new ReservationId(12), unsigned, Instant.ofEpochMilli(1_700_000_001_000L));
+
+            CommandResult msg = Results.toMsg((ReserveResult) reserved);
+
+            assertThat(msg.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.RESERVED);
+            assertThat(Results.reserveResult(msg)).isEqualTo(reserved);
+        }
+
+        @Test
+        void releasedRoundTrips() {
+            Released released = new Released(state);
+
+            CommandResult msg = Results.toMsg((ReleaseResult) released);
+
+            assertThat(msg.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.RELEASED);
+            assertThat(Results.releaseResult(msg)).isEqualTo(released);
+        }
+
+        @ParameterizedTest
+        @EnumSource(RejectReason.class)
+        void rejectedRoundTripsAsReserveAndReleaseResult(RejectReason reason) {
+            Rejected withState = new Rejected(reason, Optional.of(state));
+            Rejected without = new Rejected(reason, Optional.empty());
+
+            assertThat(Results.reserveResult(Results.toMsg((ReserveResult) withState))).isEqualTo(withState);
+            assertThat(Results.releaseResult(Results.toMsg((ReleaseResult) without))).isEqualTo(without);
+        }
+
+        @Test
+        void settlementsMapWithStartedAndRejectedChannelsRoundTripsInOrder() {
+            Map<ChannelId, SettlementResult> results = new LinkedHashMap<>();
+            results.put(ChannelId.of(9), new SettlementStarted(new Settlement(ChannelId.of(9), HALF, MAX, SIG), state));
+            results.put(ChannelId.of(1), new Rejected(RejectReason.UNKNOWN_CHANNEL, Optional.empty()));
+            results.put(ChannelId.of(5), new Rejected(RejectReason.SETTLEMENT_PENDING, Optional.of(unsigned)));
+            results.put(new ChannelId(MAX), new Rejected(RejectReason.NOTHING_TO_SETTLE, Optional.of(state)));
+            results.put(ChannelId.of(3), new SettlementStarted(
+                    new Settlement(ChannelId.of(3), BigInteger.ZERO, BigInteger.ONE, SIG), unsigned));
+
+            CommandResult msg = Results.toMsg(results);
+            Map<ChannelId, SettlementResult> decoded = Results.settlementResults(msg);
+
+            assertThat(msg.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.SETTLEMENTS);
+            assertThat(decoded).isEqualTo(results);
+            assertThat(decoded.keySet()).containsExactlyElementsOf(results.keySet());
+        }
+
+        @Test
+        void finishedListRoundTripsEmptyOrNot() {
+            List<Settlement> removed = List.of(new Settlement(ChannelId.of(2), BigInteger.ONE, BigInteger.TEN, SIG));
+
+            assertThat(Results.finishedSettlements(Results.toMsg(removed))).isEqualTo(removed);
+            CommandResult none = Results.toMsg(List.<Settlement>of());
+            assertThat(none.getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.FINISHED);
+            assertThat(Results.finishedSettlements(none)).isEmpty();
+        }
+
+        @Test
+        void lifecycleResultsSurviveSerialization() throws Exception {
+            Map<ChannelId, SettlementResult> results = new LinkedHashMap<>();
+            results.put(ChannelId.of(4), new SettlementStarted(new Settlement(ChannelId.of(4), HALF, MAX, SIG), state));
+            results.put(ChannelId.of(2), new Rejected(RejectReason.CHANNEL_BUSY, Optional.of(unsigned)));
+
+            CommandResult parsed = CommandResult.parseFrom(Results.toMsg(results).toByteArray());
+
+            assertThat(Results.settlementResults(parsed)).isEqualTo(results);
+        }
+
+        @Test
+        void outcomeOfAnotherOperationOrInvalidIsRefusedByEveryLifecycleReader() {
+            CommandResult accepted = Results.toMsg((ClaimResult) new Accepted(state));
+            CommandResult invalid = Results.invalid("request id r was already used for a different request");
+            List<java.util.function.Function<CommandResult, ?>> readers = List.of(Results::reserveResult,
+                    Results::releaseResult, Results::settlementResults, Results::finishedSettlements);
+
+            for (var reader : readers) {
+                assertThatThrownBy(() -> reader.apply(accepted)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> reader.apply(invalid)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("already used");
+                assertThatThrownBy(() -> reader.apply(CommandResult.getDefaultInstance()))
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+            CommandResult released = Results.toMsg((ReleaseResult) new Released(state));
+            assertThatThrownBy(() -> Results.claimResult(released)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Results.reserveResult(released)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

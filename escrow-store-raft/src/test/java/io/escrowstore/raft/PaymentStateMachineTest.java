@@ -27,11 +27,13 @@ import io.escrowstore.Payment;
 import io.escrowstore.RejectReason;
 import io.escrowstore.Rejected;
 import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
 import io.escrowstore.Signature;
 import io.escrowstore.Synced;
 import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -39,8 +41,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,21 +87,43 @@ class PaymentStateMachineTest {
                 BigInteger.valueOf(1_000));
     }
 
-    static final RequestId SYNC_ID = new RequestId("sync/0001");
+    /** Log time of the entries these tests build, unless a test stamps its own. */
+    static final long T0 = 1_700_000_000_000L;
+    static final EntryStamp STAMP = stamp(T0);
 
-    /** A sync command as a replica proposes it. */
+    /** The stamp a leader with the default deduplication window puts on an entry proposed at {@code time}. */
+    static EntryStamp stamp(long time) {
+        return EntryStamp.newBuilder().setLeaderTimeMillis(time).setDedupMaxEntries(200_000)
+                .setDedupRetentionMillis(600_000).build();
+    }
+
+    /** {@code command} as the leader appends it to the log. */
+    static byte[] stamped(byte[] command) {
+        return Commands.stamp(command, STAMP);
+    }
+
+    /** A request id naming the chain view, so equal views synced by different nodes share it. */
+    static RequestId syncId(ChainChannel chain) {
+        return new RequestId("sync/" + chain.channelId().value() + "/" + chain.nonce() + "/" + chain.value() + "/"
+                + chain.groupId().bytes()[0]);
+    }
+
+    /** A stamped sync entry as a replica proposes it. */
     static byte[] encodeSync(ChainChannel chain) {
-        return Commands.sync(chain, SYNC_ID);
+        return stamped(Commands.sync(chain, syncId(chain)));
     }
 
     static ByteBuffer sync(long nonce, long value) {
         return ByteBuffer.wrap(encodeSync(chain(CH, nonce, value, GROUP)));
     }
 
+    static ClaimRequest claimRequest(String requestId, long nonce, long amount, long price) {
+        return ClaimRequest.of(new Payment(CH, BigInteger.valueOf(nonce), BigInteger.valueOf(amount), sig(amount)),
+                BigInteger.valueOf(price), new RequestId(requestId));
+    }
+
     static ByteBuffer claim(String requestId, long nonce, long amount, long price) {
-        return ByteBuffer.wrap(Commands.claim(ClaimRequest.of(
-                new Payment(CH, BigInteger.valueOf(nonce), BigInteger.valueOf(amount), sig(amount)),
-                BigInteger.valueOf(price), new RequestId(requestId))));
+        return ByteBuffer.wrap(stamped(Commands.claim(claimRequest(requestId, nonce, amount, price))));
     }
 
     static ByteBuffer garbage() {
@@ -263,13 +289,14 @@ class PaymentStateMachineTest {
                     .toBuilder()
                     .setChainView(ProtoMapper.toMsg(chain(ChannelId.of(7), 0, 10, GROUP)))
                     .build();
-            byte[] mismatched = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION)
-                    .setClaim(mismatchedClaim).build().toByteArray();
+            byte[] mismatched = stamped(Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION)
+                    .setRequestId("x").setClaim(mismatchedClaim).build().toByteArray());
+            byte[] unstamped = Commands.claim(claimRequest("y", 0, 1, 1));
             byte[] newerVersion = Commands.decode(sync(0, 100)).toBuilder()
                     .setFormatVersion(Commands.FORMAT_VERSION + 1).build().toByteArray();
             List<ByteBuffer> invalid = List.of(ByteBuffer.allocate(0), garbage(),
                     ByteBuffer.wrap(new byte[Commands.MAX_COMMAND_BYTES + 1]), ByteBuffer.wrap(mismatched),
-                    ByteBuffer.wrap(newerVersion));
+                    ByteBuffer.wrap(newerVersion), ByteBuffer.wrap(unstamped));
             List<CommandClosure> closures = new ArrayList<>();
             List<Entry> entries = new ArrayList<>();
             for (ByteBuffer data : invalid) {
@@ -840,6 +867,265 @@ class PaymentStateMachineTest {
             ChannelState state = fresh.channel(CH).orElseThrow();
             assertThat(state.revision()).isEqualTo(4);
             assertThat(state.authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        }
+    }
+
+    /** Entries of the whole payment lifecycle, stamped at increasing log times from {@code T0}. */
+    static final class Log {
+        final List<byte[]> entries = new ArrayList<>();
+        long time = T0;
+
+        Log add(byte[] command) {
+            entries.add(Commands.stamp(command, stamp(time)));
+            return this;
+        }
+
+        Log later(long millis) {
+            time += millis;
+            return this;
+        }
+
+        List<Entry> asEntries() {
+            return entries.stream().map(bytes -> new Entry(ByteBuffer.wrap(bytes), new CommandClosure(DIRECT))).toList();
+        }
+    }
+
+    static final ChannelId HELD = ChannelId.of(2);
+    static final ChannelId SETTLED = ChannelId.of(3);
+    static final Duration LEASE = Duration.ofSeconds(60);
+
+    static ClaimRequest claimOn(ChannelId id, String requestId, long nonce, long amount, long price) {
+        return ClaimRequest.of(new Payment(id, BigInteger.valueOf(nonce), BigInteger.valueOf(amount), sig(amount)),
+                BigInteger.valueOf(price), new RequestId(requestId));
+    }
+
+    /**
+     * Channel 42 with a claim, channel 2 with a live reservation (index 5, 60 s lease from T0 + 2 s),
+     * channel 3 with a pending settlement, a rejected claim, and log time T0 + 4 s.
+     */
+    static Log lifecycle() {
+        return new Log()
+                .add(Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("sync-42")))
+                .add(Commands.sync(chain(HELD, 0, 100, GROUP), new RequestId("sync-2")))
+                .add(Commands.sync(chain(SETTLED, 0, 100, GROUP), new RequestId("sync-3")))
+                .later(1_000).add(Commands.claim(claimOn(CH, "claim-42", 0, 10, 10)))
+                .later(1_000).add(Commands.reserve(claimOn(HELD, "hold-2", 0, 10, 10), LEASE.toMillis()))
+                .add(Commands.claim(claimOn(SETTLED, "claim-3", 0, 30, 30)))
+                .later(1_000).add(Commands.startSettlements(List.of(SETTLED), new RequestId("settle-3")))
+                .later(1_000).add(Commands.claim(claimOn(CH, "claim-42-replay", 0, 10, 10)));
+    }
+
+    private List<CommandResult> applyLog(PaymentStateMachine target, long firstIndex, List<Entry> entries) {
+        ListIterator it = new ListIterator(firstIndex, entries);
+        target.onApply(it);
+        assertThat(it.consumed()).isEqualTo(entries.size());
+        return entries.stream().map(e -> result((CommandClosure) e.done())).toList();
+    }
+
+    private CommandResult applyOne(PaymentStateMachine target, long index, byte[] command, long time) {
+        return applyLog(target, index, List.of(new Entry(ByteBuffer.wrap(Commands.stamp(command, stamp(time))),
+                new CommandClosure(DIRECT)))).get(0);
+    }
+
+    @Nested
+    class LifecycleSnapshots {
+        @TempDir
+        Path dir;
+
+        private final List<Status> saved = new ArrayList<>();
+        private List<CommandResult> original;
+        private PaymentStateMachine fresh;
+
+        private DirSnapshot saveLifecycle() {
+            original = applyLog(fsm, 1, lifecycle().asEntries());
+            DirSnapshot snapshot = new DirSnapshot(dir);
+            fsm.onSnapshotSave(snapshot.writer(true), saved::add);
+            assertThat(saved).singleElement().satisfies(status -> assertThat(status.isOk()).isTrue());
+            fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
+            assertThat(fresh.onSnapshotLoad(snapshot.reader(8))).isTrue();
+            return snapshot;
+        }
+
+        @Test
+        void snapshotHoldsChannelsReservationsSettlementsOutcomesAndLogTime() throws IOException {
+            saveLifecycle();
+
+            SnapshotFile.Content content = SnapshotFile.read(dir.resolve(SnapshotFile.NAME));
+
+            assertThat(content.lastIncludedIndex()).isEqualTo(8);
+            assertThat(content.logTimeMillis()).isEqualTo(T0 + 4_000);
+            assertThat(content.channels()).hasSize(3);
+            assertThat(content.reservations()).singleElement().satisfies(r -> {
+                assertThat(r.id()).isEqualTo(new ReservationId(5));
+                assertThat(r.owner()).isEqualTo(new RequestId("hold-2"));
+                assertThat(r.expiresAtMillis()).isEqualTo(T0 + 2_000 + LEASE.toMillis());
+            });
+            assertThat(content.settlements()).singleElement()
+                    .satisfies(x -> assertThat(x.channelId()).isEqualTo(SETTLED));
+            assertThat(content.dedup()).extracting(d -> d.getRequestId()).containsExactly("sync-42", "sync-2",
+                    "sync-3", "claim-42", "hold-2", "claim-3", "settle-3", "claim-42-replay");
+        }
+
+        @Test
+        void loadedStateIsTheSavedState() {
+            saveLifecycle();
+
+            assertThat(fresh.digest()).isEqualTo(fsm.digest());
+            assertThat(fresh.settlements()).isEqualTo(fsm.settlements()).hasSize(1);
+            assertThat(fresh.unclaimed()).isEqualTo(fsm.unclaimed()).hasSize(1);
+            assertThat(fresh.appliedIndex()).isEqualTo(8);
+        }
+
+        @Test
+        void afterLoadAResubmittedRequestIdGetsItsOriginalAnswer() {
+            saveLifecycle();
+
+            CommandResult again = applyOne(fresh, 9, Commands.claim(claimOn(CH, "claim-42", 0, 10, 10)), T0 + 5_000);
+            CommandResult settleAgain = applyOne(fresh, 10,
+                    Commands.startSettlements(List.of(SETTLED), new RequestId("settle-3")), T0 + 5_000);
+
+            assertThat(again.toByteArray()).isEqualTo(original.get(3).toByteArray());
+            assertThat(settleAgain).isEqualTo(original.get(6));
+            assertThat(fresh.channel(SETTLED).orElseThrow().nonce()).isEqualTo(BigInteger.ONE);
+        }
+
+        @Test
+        void afterLoadALiveReservationStillBlocksAndCanBeCommitted() {
+            saveLifecycle();
+            ChannelState held = fresh.channel(HELD).orElseThrow();
+
+            CommandResult other = applyOne(fresh, 9, Commands.claim(claimOn(HELD, "other", 0, 10, 10)), T0 + 5_000);
+            CommandResult commit = applyOne(fresh, 10, Commands.commit(new ReservationId(5)), T0 + 6_000);
+
+            assertThat(Results.claimResult(other)).isEqualTo(new Rejected(RejectReason.CHANNEL_BUSY, Optional.of(held)));
+            Accepted accepted = (Accepted) Results.claimResult(commit);
+            assertThat(accepted.state().authorizedAmount()).isEqualTo(BigInteger.TEN);
+            assertThat(accepted.state().revision()).isEqualTo(10);
+        }
+
+        @Test
+        void afterLoadTheLeaseStillEndsInLogTime() {
+            saveLifecycle();
+            long expiresAt = T0 + 2_000 + LEASE.toMillis();
+
+            CommandResult stillBusy = applyOne(fresh, 9, Commands.claim(claimOn(HELD, "early", 0, 10, 10)), expiresAt - 1);
+            CommandResult free = applyOne(fresh, 10, Commands.claim(claimOn(HELD, "late", 0, 10, 10)), expiresAt);
+            CommandResult expiredCommit = applyOne(fresh, 11, Commands.commit(new ReservationId(5)), expiresAt + 1);
+
+            assertThat(((Rejected) Results.claimResult(stillBusy)).reason()).isEqualTo(RejectReason.CHANNEL_BUSY);
+            assertThat(Results.claimResult(free)).isInstanceOf(Accepted.class);
+            assertThat(((Rejected) Results.claimResult(expiredCommit)).reason())
+                    .isEqualTo(RejectReason.RESERVATION_EXPIRED);
+        }
+
+        @Test
+        void savedAndLoadedNodesStayIdenticalOnTheSameLaterEntries() {
+            saveLifecycle();
+            Log more = new Log().later(70_000)
+                    .add(Commands.commit(new ReservationId(5)))
+                    .add(Commands.claim(claimOn(HELD, "after", 0, 10, 10)))
+                    .add(Commands.finishSettlements(SETTLED, BigInteger.ONE, new RequestId("finish-3")))
+                    .add(Commands.startSettlements(List.of(CH, HELD, SETTLED), new RequestId("settle-all")));
+
+            List<CommandResult> onOriginal = applyLog(fsm, 9, more.asEntries());
+            List<CommandResult> onLoaded = applyLog(fresh, 9, more.asEntries());
+
+            assertThat(onLoaded).isEqualTo(onOriginal);
+            assertThat(fresh.digest()).isEqualTo(fsm.digest());
+            assertThat(fresh.settlements()).hasSize(2);
+        }
+    }
+
+    @Nested
+    class DigestAgreement {
+        @Test
+        void twoNodesFedTheSameLifecycleEntriesHaveEqualDigests() {
+            PaymentStateMachine other = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "other", MEMBERS);
+            List<Entry> entries = lifecycle().asEntries();
+            List<Entry> copies = lifecycle().asEntries();
+
+            applyLog(fsm, 1, entries.subList(0, 5));
+            applyLog(fsm, 6, entries.subList(5, entries.size()));
+            applyLog(other, 1, copies);
+
+            assertThat(other.digest()).isEqualTo(fsm.digest());
+        }
+
+        @Test
+        void logTimeAndRecordedOutcomesArePartOfTheDigest() {
+            applyLog(fsm, 1, lifecycle().asEntries());
+            StateDigest base = fsm.digest();
+
+            Log oneMillisecondLater = lifecycle();
+            int last = oneMillisecondLater.entries.size() - 1;
+            oneMillisecondLater.entries.set(last, Commands.stamp(oneMillisecondLater.entries.get(last), stamp(T0 + 4_001)));
+            PaymentStateMachine laterClock = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "b", MEMBERS);
+            applyLog(laterClock, 1, oneMillisecondLater.asEntries());
+
+            Log renamed = lifecycle();
+            renamed.entries.set(0, Commands.stamp(Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("sync-x")),
+                    stamp(T0)));
+            PaymentStateMachine otherId = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "c", MEMBERS);
+            applyLog(otherId, 1, renamed.asEntries());
+
+            assertThat(laterClock.channel(CH)).isEqualTo(fsm.channel(CH));
+            assertThat(laterClock.digest().sameStateAs(base)).as("log time is state").isFalse();
+            assertThat(otherId.channel(CH)).isEqualTo(fsm.channel(CH));
+            assertThat(otherId.digest().sameStateAs(base)).as("recorded outcomes are state").isFalse();
+        }
+    }
+
+    @Nested
+    class RecordedOutcomes {
+        private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM,
+                Command.BodyCase.COMMIT);
+
+        @Test
+        void outcomeIsReturnedOnlyForRequestsOfTheAskedKinds() {
+            List<CommandResult> results = applyLog(fsm, 1, lifecycle().asEntries());
+
+            assertThat(fsm.outcome(new RequestId("claim-42"), CLAIM_KINDS)).contains(results.get(3));
+            assertThat(fsm.outcome(new RequestId("claim-42-replay"), CLAIM_KINDS)).contains(results.get(7));
+            assertThat(fsm.outcome(new RequestId("sync-42"), CLAIM_KINDS)).isEmpty();
+            assertThat(fsm.outcome(new RequestId("sync-42"), EnumSet.of(Command.BodyCase.SYNC))).contains(results.get(0));
+            assertThat(fsm.outcome(new RequestId("hold-2"), CLAIM_KINDS)).isEmpty();
+            assertThat(fsm.outcome(new RequestId("hold-2"), EnumSet.of(Command.BodyCase.RESERVE)))
+                    .contains(results.get(4));
+            assertThat(fsm.outcome(new RequestId("settle-3"), EnumSet.allOf(Command.BodyCase.class)))
+                    .contains(results.get(6));
+            assertThat(fsm.outcome(new RequestId("never-sent"), EnumSet.allOf(Command.BodyCase.class))).isEmpty();
+        }
+
+        @Test
+        void commitOutcomeIsFoundUnderTheReservationsCommitRequestId() {
+            applyLog(fsm, 1, lifecycle().asEntries());
+            CommandResult committed = applyOne(fsm, 9, Commands.commit(new ReservationId(5)), T0 + 5_000);
+
+            assertThat(fsm.outcome(new ReservationId(5).commitRequestId(), CLAIM_KINDS)).contains(committed);
+            assertThat(fsm.outcome(new ReservationId(5).releaseRequestId(), CLAIM_KINDS)).isEmpty();
+            assertThat(Results.claimResult(fsm.outcome(new ReservationId(5).commitRequestId(), CLAIM_KINDS)
+                    .orElseThrow())).isInstanceOf(Accepted.class);
+        }
+
+        @Test
+        void outcomeIsGoneOnceEvictedFromTheWindow() {
+            applyLog(fsm, 1, lifecycle().asEntries());
+            RequestId id = new RequestId("claim-42");
+
+            applyOne(fsm, 9, Commands.sync(chain(ChannelId.of(50), 0, 1, GROUP), new RequestId("much-later")),
+                    T0 + 4_000 + 600_001);
+
+            assertThat(fsm.outcome(id, CLAIM_KINDS)).isEmpty();
+            assertThat(fsm.outcome(new RequestId("much-later"), EnumSet.of(Command.BodyCase.SYNC))).isPresent();
+        }
+
+        @Test
+        void invalidEntriesRecordNoOutcome() {
+            applyLog(fsm, 1, lifecycle().asEntries());
+
+            applyOne(fsm, 9, Commands.reserve(claimOn(HELD, "bad-lease", 0, 10, 10), 0), T0 + 5_000);
+
+            assertThat(fsm.outcome(new RequestId("bad-lease"), EnumSet.allOf(Command.BodyCase.class))).isEmpty();
         }
     }
 }

@@ -11,10 +11,15 @@ import io.escrowstore.Address;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ClaimRequest;
+import io.escrowstore.ClaimResult;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.Payment;
 import io.escrowstore.ReadConsistency;
+import io.escrowstore.RequestId;
+import io.escrowstore.Reserved;
+import io.escrowstore.SettlementResult;
+import io.escrowstore.SettlementStarted;
 import io.escrowstore.Signature;
 import io.escrowstore.StoreClosedException;
 import io.escrowstore.Synced;
@@ -27,6 +32,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -92,6 +98,30 @@ class RaftPaymentStoreTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
         assertThat(store.channel(ChannelId.of(1)).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
         assertThat(store.stateDigest().sameStateAs(before)).isTrue();
+    }
+
+    @Test
+    void singleNodeRunsReserveCommitAndSettlementWithEntriesStampedByTheLeader() {
+        store = RaftPaymentStore.open(config(freePort()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+        assertThat(store.syncFromChain(chain(1))).isInstanceOf(Synced.class);
+        ClaimRequest first = claim(1, 10);
+
+        Reserved reserved = (Reserved) store.reserve(first, Duration.ofMinutes(1));
+        ClaimResult committed = store.commit(reserved.reservationId());
+        ClaimResult retried = store.commit(reserved.reservationId());
+        SettlementResult settled = store.startSettlement(ChannelId.of(1), new RequestId("settle-1"));
+
+        assertThat(reserved.expiresAt()).isAfter(Instant.now().plusSeconds(30));
+        assertThat(committed).isInstanceOf(Accepted.class).isEqualTo(retried);
+        assertThat(store.claimOutcome(reserved.reservationId().commitRequestId())).contains(committed);
+        assertThat(store.claimOutcome(first.requestId())).isEmpty();
+        assertThat(settled).isInstanceOf(SettlementStarted.class);
+        assertThat(store.settlements()).containsExactly(((SettlementStarted) settled).settlement());
+        assertThat(store.unclaimed()).isEmpty();
+        assertThat(store.finishSettlements(ChannelId.of(1), BigInteger.ONE, new RequestId("finish-1")))
+                .containsExactly(((SettlementStarted) settled).settlement());
+        assertThat(store.settlements()).isEmpty();
     }
 
     @Test

@@ -44,6 +44,8 @@ class RaftStoreConfigTest {
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.snapshotInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(config.maxInFlight()).isEqualTo(10_000);
+        assertThat(config.dedupMaxEntries()).isEqualTo(200_000);
+        assertThat(config.dedupRetention()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.callbackExecutor()).isEmpty();
     }
 
@@ -58,9 +60,13 @@ class RaftStoreConfigTest {
                 .requestTimeout(Duration.ofMillis(10))
                 .snapshotInterval(Duration.ofDays(1))
                 .maxInFlight(1)
+                .dedupMaxEntries(5_000)
+                .dedupRetention(Duration.ofHours(2))
                 .callbackExecutor(executor)
                 .build();
 
+        assertThat(config.dedupMaxEntries()).isEqualTo(5_000);
+        assertThat(config.dedupRetention()).isEqualTo(Duration.ofHours(2));
         assertThat(config.raftGroup()).isEqualTo("payments_v2.eu-1");
         assertThat(config.self()).isEqualTo(B);
         assertThat(config.electionTimeout()).isEqualTo(Duration.ofMillis(300));
@@ -83,7 +89,8 @@ class RaftStoreConfigTest {
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxElectionDelay(null)),
                 Arguments.of("requestTimeout", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.requestTimeout(null)),
                 Arguments.of("snapshotInterval",
-                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.snapshotInterval(null)));
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.snapshotInterval(null)),
+                Arguments.of("dedupRetention", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupRetention(null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -188,7 +195,20 @@ class RaftStoreConfigTest {
                                 .plusMillis(1))),
                 Arguments.of("maxInFlight", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxInFlight(0)),
                 Arguments.of("maxInFlight", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxInFlight(-5)),
-                Arguments.of("maxInFlight", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxInFlight(1_000_001)));
+                Arguments.of("maxInFlight", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxInFlight(1_000_001)),
+                Arguments.of("dedupMaxEntries", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupMaxEntries(999)),
+                Arguments.of("dedupMaxEntries", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupMaxEntries(0)),
+                Arguments.of("dedupMaxEntries", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupMaxEntries(-1)),
+                Arguments.of("dedupMaxEntries",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupMaxEntries(10_000_001)),
+                Arguments.of("dedupRetention",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupRetention(Duration.ofSeconds(59))),
+                Arguments.of("dedupRetention",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupRetention(Duration.ZERO)),
+                Arguments.of("dedupRetention",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupRetention(Duration.ofMinutes(-5))),
+                Arguments.of("dedupRetention", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.dedupRetention(
+                        Duration.ofDays(7).plusMillis(1))));
     }
 
     @ParameterizedTest(name = "{0} #{index}")
@@ -207,6 +227,8 @@ class RaftStoreConfigTest {
                 .requestTimeout(Duration.ofMillis(10))
                 .snapshotInterval(Duration.ofSeconds(1))
                 .maxInFlight(1)
+                .dedupMaxEntries(1_000)
+                .dedupRetention(Duration.ofMinutes(1))
                 .build();
         RaftStoreConfig high = minimal()
                 .electionTimeout(Duration.ofSeconds(60))
@@ -214,10 +236,34 @@ class RaftStoreConfigTest {
                 .requestTimeout(Duration.ofMinutes(10))
                 .snapshotInterval(Duration.ofDays(1))
                 .maxInFlight(1_000_000)
+                .dedupMaxEntries(10_000_000)
+                .dedupRetention(Duration.ofDays(7))
                 .build();
 
         assertThat(low.electionTimeout()).isEqualTo(Duration.ofMillis(50));
+        assertThat(low.dedupMaxEntries()).isEqualTo(1_000);
+        assertThat(low.dedupRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(high.maxInFlight()).isEqualTo(1_000_000);
+        assertThat(high.dedupMaxEntries()).isEqualTo(10_000_000);
+        assertThat(high.dedupRetention()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void dedupSettingsOutOfRangeNameTheirBounds() {
+        assertThatThrownBy(() -> minimal().dedupMaxEntries(999).build())
+                .hasMessage("dedupMaxEntries must be 1000..10000000 but was 999");
+        assertThatThrownBy(() -> minimal().dedupRetention(Duration.ofSeconds(30)).build())
+                .hasMessageContaining("PT1M").hasMessageContaining("PT168H").hasMessageContaining("PT30S");
+    }
+
+    @Test
+    void toBuilderKeepsTheDedupWindowWhenOtherSettingsChange() {
+        RaftStoreConfig original = minimal().dedupMaxEntries(2_000).dedupRetention(Duration.ofMinutes(2)).build();
+
+        RaftStoreConfig changed = original.toBuilder().maxInFlight(9).build();
+
+        assertThat(changed.dedupMaxEntries()).isEqualTo(2_000);
+        assertThat(changed.dedupRetention()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test
@@ -236,6 +282,8 @@ class RaftStoreConfigTest {
                 .requestTimeout(Duration.ofSeconds(3))
                 .snapshotInterval(Duration.ZERO)
                 .maxInFlight(77)
+                .dedupMaxEntries(12_345)
+                .dedupRetention(Duration.ofMinutes(3))
                 .callbackExecutor(executor)
                 .build();
 
@@ -288,7 +336,7 @@ class RaftStoreConfigTest {
         String text = minimal().build().toString();
 
         assertThat(text).contains("self=" + A).contains("requestTimeout=PT5S").contains("maxInFlight=10000")
-                .contains(DATA.toString());
+                .contains("dedupMaxEntries=200000").contains("dedupRetention=PT10M").contains(DATA.toString());
     }
 
     private static void assertSameSettings(RaftStoreConfig actual, RaftStoreConfig expected) {
@@ -302,6 +350,8 @@ class RaftStoreConfigTest {
         assertThat(actual.requestTimeout()).isEqualTo(expected.requestTimeout());
         assertThat(actual.snapshotInterval()).isEqualTo(expected.snapshotInterval());
         assertThat(actual.maxInFlight()).isEqualTo(expected.maxInFlight());
+        assertThat(actual.dedupMaxEntries()).isEqualTo(expected.dedupMaxEntries());
+        assertThat(actual.dedupRetention()).isEqualTo(expected.dedupRetention());
         assertThat(actual.callbackExecutor()).isEqualTo(expected.callbackExecutor());
         assertThat(actual.callbackExecutor().orElseThrow()).isSameAs(expected.callbackExecutor().orElseThrow());
     }

@@ -3,11 +3,20 @@ package io.escrowstore.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import io.escrowstore.Accepted;
 import io.escrowstore.Address;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
+import io.escrowstore.ClaimResult;
 import io.escrowstore.GroupId;
+import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
+import io.escrowstore.Settlement;
 import io.escrowstore.Signature;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
 import io.escrowstore.raft.proto.EscrowProto.SnapshotHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -57,16 +66,52 @@ class SnapshotFileTest {
         return all;
     }
 
+    /** A snapshot of channels only. */
+    static SnapshotFile.Content content(long index, List<ChannelState> channels) {
+        return new SnapshotFile.Content(index, 0, channels, List.of(), List.of(), List.of());
+    }
+
+    static Reservation reservation(long i) {
+        return new Reservation(new ReservationId(1 + i), channel(i).channelId(), new RequestId("owner-" + i),
+                BigInteger.valueOf(i % 7), BigInteger.valueOf(10 + i), new Signature(pattern(65, (int) i + 3)),
+                BigInteger.valueOf(1 + i % 5), 1_700_000_000_000L + i, 30_000);
+    }
+
+    static Settlement settlement(long i) {
+        return new Settlement(channel(i).channelId(), BigInteger.valueOf(i), i == 0 ? MAX : BigInteger.valueOf(i * 11),
+                new Signature(pattern(65, (int) i + 5)));
+    }
+
+    static DedupMsg dedup(long i) {
+        CommandResult result = Results.toMsg((ClaimResult) new Accepted(channel(i)));
+        return DedupMsg.newBuilder().setRequestId("replica-" + i + "/" + i).setResult(result.toByteString())
+                .setRecordedAtMillis(1_700_000_000_000L + i).setBodyHash(ByteString.copyFrom(pattern(32, (int) i)))
+                .setKind(Command.BodyCase.CLAIM.getNumber()).build();
+    }
+
+    /** A snapshot with every section filled. */
+    static SnapshotFile.Content full(int count) {
+        List<Reservation> reservations = new ArrayList<>();
+        List<Settlement> settlements = new ArrayList<>();
+        List<DedupMsg> dedup = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            reservations.add(reservation(i));
+            settlements.add(settlement(i));
+            dedup.add(dedup(i));
+        }
+        return new SnapshotFile.Content(77, 1_700_000_123_456L, channels(count), reservations, settlements, dedup);
+    }
+
     private Path written(int count, long index) throws IOException {
         Path file = dir.resolve(SnapshotFile.NAME);
-        SnapshotFile.write(file, new SnapshotFile.Content(index, channels(count)));
+        SnapshotFile.write(file, content(index, channels(count)));
         return file;
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 1_000})
     void writeThenReadReturnsEqualContent(int count) throws IOException {
-        SnapshotFile.Content content = new SnapshotFile.Content(123_456_789_012L, channels(count));
+        SnapshotFile.Content content = content(123_456_789_012L, channels(count));
         Path file = dir.resolve("snap-" + count);
 
         SnapshotFile.write(file, content);
@@ -77,10 +122,150 @@ class SnapshotFileTest {
         assertThat(read.channels()).hasSize(count).containsExactlyElementsOf(content.channels());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 500})
+    void everySectionAndTheLogTimeRoundTrip(int count) throws IOException {
+        SnapshotFile.Content content = full(count);
+        Path file = dir.resolve("full-" + count);
+
+        SnapshotFile.write(file, content);
+        SnapshotFile.Content read = SnapshotFile.read(file);
+
+        assertThat(read).isEqualTo(content);
+        assertThat(read.logTimeMillis()).isEqualTo(1_700_000_123_456L);
+        assertThat(read.reservations()).hasSize(count).containsExactlyElementsOf(content.reservations());
+        assertThat(read.settlements()).hasSize(count).containsExactlyElementsOf(content.settlements());
+        assertThat(read.dedup()).hasSize(count).containsExactlyElementsOf(content.dedup());
+    }
+
+    @Test
+    void sectionsMayBeEmptyIndependently() throws IOException {
+        SnapshotFile.Content all = full(2);
+        List<SnapshotFile.Content> variants = List.of(
+                new SnapshotFile.Content(1, 5, List.of(), all.reservations(), List.of(), List.of()),
+                new SnapshotFile.Content(1, 5, List.of(), List.of(), all.settlements(), List.of()),
+                new SnapshotFile.Content(1, 5, List.of(), List.of(), List.of(), all.dedup()),
+                new SnapshotFile.Content(1, 5, all.channels(), List.of(), List.of(), all.dedup()));
+        Path file = dir.resolve("variants.snap");
+        for (SnapshotFile.Content variant : variants) {
+            SnapshotFile.write(file, variant);
+            assertThat(SnapshotFile.read(file)).isEqualTo(variant);
+        }
+    }
+
+    @Test
+    void flippingAnySingleByteOfAFullSnapshotIsDetected() throws IOException {
+        Path file = dir.resolve("full.snap");
+        SnapshotFile.write(file, full(2));
+        byte[] original = Files.readAllBytes(file);
+
+        for (int position = 0; position < original.length; position++) {
+            byte[] corrupted = original.clone();
+            corrupted[position] ^= 0x01;
+            Files.write(file, corrupted);
+            int at = position;
+            assertThatThrownBy(() -> SnapshotFile.read(file))
+                    .as("byte %d of %d", at, original.length)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(file.toString());
+        }
+    }
+
+    @Test
+    void everyTruncationOfAFullSnapshotIsDetected() throws IOException {
+        Path file = dir.resolve("full.snap");
+        SnapshotFile.write(file, full(2));
+        byte[] original = Files.readAllBytes(file);
+
+        for (int length = 0; length < original.length; length++) {
+            Files.write(file, Arrays.copyOf(original, length));
+            assertThatThrownBy(() -> SnapshotFile.read(file)).isInstanceOf(IOException.class);
+        }
+    }
+
+    /** Writes magic, header and the given messages, each length-delimited, then a correct checksum. */
+    private Path craftedMessages(SnapshotHeader header, List<? extends com.google.protobuf.MessageLite> messages)
+            throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write("ESNP".getBytes(StandardCharsets.US_ASCII));
+        header.writeDelimitedTo(body);
+        for (com.google.protobuf.MessageLite message : messages) {
+            message.writeDelimitedTo(body);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(body.toByteArray());
+        new DataOutputStream(body).writeInt((int) crc.getValue());
+        Path file = dir.resolve("crafted-messages.snap");
+        Files.write(file, body.toByteArray());
+        return file;
+    }
+
+    @Test
+    void recordedOutcomeWithAnInvalidRequestIdIsRefusedEvenWithAValidChecksum() throws IOException {
+        SnapshotHeader header = SnapshotHeader.newBuilder().setFormatVersion(SnapshotFile.FORMAT_VERSION)
+                .setLastIncludedIndex(5).setDedupCount(1).build();
+        Path file = craftedMessages(header, List.of(dedup(1).toBuilder().setRequestId("has space").build()));
+
+        assertThatThrownBy(() -> SnapshotFile.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("requestId");
+    }
+
+    @Test
+    void recordedOutcomeWithAnUnreadableResultIsRefusedEvenWithAValidChecksum() throws IOException {
+        SnapshotHeader header = SnapshotHeader.newBuilder().setFormatVersion(SnapshotFile.FORMAT_VERSION)
+                .setLastIncludedIndex(5).setDedupCount(1).build();
+        DedupMsg bad = dedup(1).toBuilder().setResult(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01})).build();
+        Path file = craftedMessages(header, List.of(bad));
+
+        assertThatThrownBy(() -> SnapshotFile.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unreadable");
+    }
+
+    @Test
+    void invalidReservationOrSettlementIsRefusedEvenWithAValidChecksum() throws IOException {
+        SnapshotHeader oneReservation = SnapshotHeader.newBuilder().setFormatVersion(SnapshotFile.FORMAT_VERSION)
+                .setLastIncludedIndex(5).setReservationCount(1).build();
+        Path badReservation = craftedMessages(oneReservation,
+                List.of(ProtoMapper.toMsg(reservation(1)).toBuilder().setReservationId(0).build()));
+        assertThatThrownBy(() -> SnapshotFile.read(badReservation))
+                .isInstanceOf(IOException.class).hasMessageContaining("reservationId");
+
+        SnapshotHeader oneSettlement = SnapshotHeader.newBuilder().setFormatVersion(SnapshotFile.FORMAT_VERSION)
+                .setLastIncludedIndex(5).setSettlementCount(1).build();
+        Path badSettlement = craftedMessages(oneSettlement,
+                List.of(ProtoMapper.toMsg(settlement(1)).toBuilder().setSignature(ByteString.EMPTY).build()));
+        assertThatThrownBy(() -> SnapshotFile.read(badSettlement))
+                .isInstanceOf(IOException.class).hasMessageContaining("signature");
+    }
+
+    @Test
+    void sectionCountsThatDisagreeWithTheMessagesPresentAreRefused() throws IOException {
+        SnapshotFile.Content content = full(2);
+        List<com.google.protobuf.MessageLite> messages = new ArrayList<>();
+        content.channels().forEach(c -> messages.add(ProtoMapper.toMsg(c)));
+        content.reservations().forEach(r -> messages.add(ProtoMapper.toMsg(r)));
+        content.settlements().forEach(x -> messages.add(ProtoMapper.toMsg(x)));
+        messages.addAll(content.dedup());
+        SnapshotHeader right = SnapshotHeader.newBuilder().setFormatVersion(SnapshotFile.FORMAT_VERSION)
+                .setLastIncludedIndex(77).setLogTimeMillis(content.logTimeMillis()).setChannelCount(2)
+                .setReservationCount(2).setSettlementCount(2).setDedupCount(2).build();
+        assertThat(SnapshotFile.read(craftedMessages(right, messages))).isEqualTo(content);
+
+        for (SnapshotHeader wrong : List.of(right.toBuilder().setReservationCount(3).build(),
+                right.toBuilder().setSettlementCount(1).build(), right.toBuilder().setDedupCount(1).build(),
+                right.toBuilder().setDedupCount(-1).build(), right.toBuilder().setChannelCount(3).build())) {
+            Path file = craftedMessages(wrong, messages);
+            assertThatThrownBy(() -> SnapshotFile.read(file)).as("%s", wrong).isInstanceOf(IOException.class);
+        }
+    }
+
     @Test
     void writingOverAnOlderLongerFileLeavesOnlyTheNewContent() throws IOException {
         Path file = written(1_000, 10);
-        SnapshotFile.Content small = new SnapshotFile.Content(11, channels(2));
+        SnapshotFile.Content small = content(11, channels(2));
 
         SnapshotFile.write(file, small);
 
@@ -215,7 +400,7 @@ class SnapshotFileTest {
         Path file = crafted("ESNP".getBytes(StandardCharsets.US_ASCII), header(SnapshotFile.FORMAT_VERSION, 2),
                 channels(2));
 
-        assertThat(SnapshotFile.read(file)).isEqualTo(new SnapshotFile.Content(5, channels(2)));
+        assertThat(SnapshotFile.read(file)).isEqualTo(content(5, channels(2)));
     }
 
     @Test

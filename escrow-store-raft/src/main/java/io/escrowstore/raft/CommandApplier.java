@@ -1,0 +1,132 @@
+package io.escrowstore.raft;
+
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ClaimRequest;
+import io.escrowstore.RequestId;
+import io.escrowstore.ReservationId;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
+import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Applies one log entry: decode and validate it, advance log time, answer a known request id from
+ * the deduplication table (never evaluating it twice), otherwise run the operation on the ledger and
+ * record its outcome. Deterministic; a malformed entry, or a request id reused for a different
+ * request, yields an {@code invalid} result and changes nothing (not even log time).
+ */
+final class CommandApplier {
+    /** Longest lease a reservation may ask for. */
+    static final Duration MAX_LEASE = Duration.ofHours(1);
+
+    private final ChannelLedger ledger;
+    private final DedupTable dedup;
+
+    CommandApplier(ChannelLedger ledger, DedupTable dedup) {
+        this.ledger = ledger;
+        this.dedup = dedup;
+    }
+
+    /** @throws IllegalArgumentException if the entry is malformed (nothing was changed) */
+    CommandResult apply(ByteBuffer data, long index) {
+        Command command = Commands.decode(data);
+        EntryStamp stamp = command.getStamp();
+        if (stamp.getDedupMaxEntries() <= 0 || stamp.getDedupRetentionMillis() <= 0) {
+            throw new IllegalArgumentException("entry carries no leader stamp");
+        }
+        RequestId requestId = new RequestId(command.getRequestId());
+        // decode and validate the whole body before anything changes: a malformed entry changes nothing
+        Supplier<CommandResult> operation = operation(command, requestId, index);
+        byte[] bodyHash = Digests.sha256(command.toBuilder().clearStamp().build().toByteArray());
+        int kind = command.getBodyCase().getNumber();
+        DedupMsg known = dedup.find(kind, requestId).orElse(null);
+        if (known != null && !Arrays.equals(known.getBodyHash().toByteArray(), bodyHash)) {
+            return Results.invalid("request id " + requestId + " was already used for a different request");
+        }
+        ledger.advanceClock(stamp.getLeaderTimeMillis());
+        dedup.evict(ledger.logTimeMillis(), stamp.getDedupMaxEntries(), stamp.getDedupRetentionMillis());
+        known = dedup.find(kind, requestId).orElse(null);
+        if (known != null) {
+            return replay(known, requestId);
+        }
+        CommandResult result = operation.get();
+        dedup.record(requestId, result.toByteArray(), ledger.logTimeMillis(), bodyHash, kind);
+        return result;
+    }
+
+    private static CommandResult replay(DedupMsg known, RequestId requestId) {
+        try {
+            return CommandResult.parseFrom(known.getResult());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("recorded outcome of " + requestId + " is unreadable", e);
+        }
+    }
+
+    /** Decodes the body into the operation to run; nothing runs until the result is called. */
+    private Supplier<CommandResult> operation(Command command, RequestId requestId, long index) {
+        switch (command.getBodyCase()) {
+            case CLAIM -> {
+                ClaimRequest claim = ProtoMapper.fromMsg(command.getClaim(), requestId);
+                return () -> Results.toMsg(ledger.claim(claim, index));
+            }
+            case SYNC -> {
+                ChainChannel chain = ProtoMapper.fromMsg(command.getSync().getChain());
+                return () -> Results.toMsg(ledger.sync(chain, index));
+            }
+            case RESERVE -> {
+                ClaimRequest claim = ProtoMapper.fromMsg(command.getReserve().getClaim(), requestId);
+                long leaseMillis = lease(command.getReserve().getLeaseMillis());
+                return () -> Results.toMsg(ledger.reserve(claim, leaseMillis, index));
+            }
+            case COMMIT -> {
+                ReservationId id = new ReservationId(command.getCommit().getReservationId());
+                return () -> Results.toMsg(ledger.commit(id, index));
+            }
+            case RELEASE -> {
+                ReservationId id = new ReservationId(command.getRelease().getReservationId());
+                return () -> Results.toMsg(ledger.release(id));
+            }
+            case START_SETTLEMENTS -> {
+                List<ChannelId> channelIds = channels(command);
+                return () -> Results.toMsg(ledger.startSettlements(channelIds, index));
+            }
+            case FINISH_SETTLEMENTS -> {
+                ChannelId channelId = new ChannelId(
+                        ProtoMapper.uint256(command.getFinishSettlements().getChannelId(), "channelId"));
+                BigInteger chainNonce = ProtoMapper.uint256(command.getFinishSettlements().getChainNonce(), "chainNonce");
+                return () -> Results.toMsg(ledger.finishSettlements(channelId, chainNonce));
+            }
+            default -> throw new IllegalArgumentException("unknown command " + command.getBodyCase());
+        }
+    }
+
+    private static long lease(long millis) {
+        if (millis < 1 || millis > MAX_LEASE.toMillis()) {
+            throw new IllegalArgumentException("lease must be 1 ms .. " + MAX_LEASE + " but was " + millis + " ms");
+        }
+        return millis;
+    }
+
+    private static List<ChannelId> channels(Command command) {
+        List<ChannelId> ids = command.getStartSettlements().getChannelIdsList().stream()
+                .map(bytes -> new ChannelId(ProtoMapper.uint256(bytes, "channelId")))
+                .toList();
+        if (ids.isEmpty() || ids.size() > Commands.MAX_SETTLEMENT_CHANNELS) {
+            throw new IllegalArgumentException("a settlement names 1.." + Commands.MAX_SETTLEMENT_CHANNELS
+                    + " channels, not " + ids.size());
+        }
+        if (new HashSet<>(ids).size() != ids.size()) {
+            throw new IllegalArgumentException("a settlement names a channel twice");
+        }
+        return ids;
+    }
+}
