@@ -243,6 +243,21 @@ final class ChannelLedger {
         return channels.size();
     }
 
+    /** Reservations that block their channel now. Call under the state machine's lock. */
+    long liveReservations() {
+        return reservations.countLive(logTimeMillis);
+    }
+
+    /** Reservations past their lease, still remembered for a late commit. Call under the state machine's lock. */
+    long expiredReservations() {
+        return reservations.size() - reservations.countLive(logTimeMillis);
+    }
+
+    /** Settlements started and not yet seen claimed on chain. */
+    long pendingSettlements() {
+        return settlements.size();
+    }
+
     /** Channels with an authorized amount above 0, by id. Call under the state machine's lock. */
     List<ChannelState> unclaimed() {
         return sorted(channels.values().stream().filter(s -> s.authorizedAmount().signum() > 0).toList(),

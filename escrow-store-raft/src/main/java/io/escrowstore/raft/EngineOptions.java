@@ -10,6 +10,8 @@ import com.alipay.sofa.jraft.option.ReadOnlyOption;
  * The jraft settings of a store node. Durability and safety are fixed here, not configurable:
  * fsync of every entry ({@code sync}) and of term/vote ({@code syncMeta}), entry checksums,
  * read-index reads (never clock-based leases), and the unauthenticated CLI service disabled.
+ * Snapshots by log growth are not jraft's {@code snapshotLogIndexMargin} (which would also cancel
+ * manual snapshots) but {@link SnapshotPolicy}.
  */
 final class EngineOptions {
     private EngineOptions() {
@@ -29,8 +31,13 @@ final class EngineOptions {
         options.setElectionTimeoutMs((int) config.electionTimeout().toMillis());
         options.setSnapshotIntervalSecs((int) config.snapshotInterval().toSeconds());
         options.setDisableCli(true);
+        options.setEnableMetrics(config.raftMetrics());
+        // A joining node starts without a configuration: it cannot campaign or vote until the
+        // leader's log (or snapshot) tells it the group it was added to.
         Configuration initial = new Configuration();
-        config.members().forEach(m -> initial.addPeer(RaftPaymentStore.peer(m)));
+        if (!config.joining()) {
+            config.members().forEach(m -> initial.addPeer(RaftPaymentStore.peer(m)));
+        }
         options.setInitialConf(initial);
         options.setLogUri(config.dataDir().resolve("log").toString());
         options.setRaftMetaUri(config.dataDir().resolve("meta").toString());

@@ -44,6 +44,11 @@ import picocli.CommandLine.Spec;
  * its long name without dashes ({@code data-dir=/var/lib/escrow/n1}); flags override the file and
  * an unknown key is an error. Exit codes: 2 for invalid options, 1 if the node cannot start.
  *
+ * <p>It opens the same {@link RaftPaymentStore} a replica service embeds, so process mode and
+ * embedded mode share one code path. {@code NodeLauncher status|add-member|remove-member|
+ * replace-member|transfer-leadership ...} asks a running node over its admin RPC instead, and
+ * {@code restore-snapshot} seeds an empty data directory from a backup ({@link AdminCommands}).
+ *
  * <pre>
  * java -cp "$CLASSPATH" io.escrowstore.raft.NodeLauncher \
  *     --self 127.0.0.1:7001 --members 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 \
@@ -54,7 +59,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "escrow-store-node", sortOptions = false, sortSynopsis = false, usageHelpAutoWidth = true,
         description = "Runs one escrow-store node until the process is terminated.")
 public final class NodeLauncher implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
     private static final Pattern DASH_LETTER = Pattern.compile("-([a-z])");
 
     @Spec
@@ -112,6 +116,20 @@ public final class NodeLauncher implements Callable<Integer> {
             description = "Longest a request outcome is remembered, in log time, 1m..7d. Default: 10m.")
     private Duration dedupRetention;
 
+    @Option(names = "--join", arity = "0..1", paramLabel = "BOOLEAN",
+            description = "Start as a new member joining an existing group: no configuration, no vote, until a "
+                    + "member adds it (add-member). Ignored once the data directory holds a log. Default: false.")
+    private Boolean join;
+
+    @Option(names = "--snapshot-log-entries", paramLabel = "N",
+            description = "Take a snapshot after this many entries since the last, 100..1000000000, or 0 for none. "
+                    + "Default: 200000.")
+    private Long snapshotLogEntries;
+
+    @Option(names = "--admin-timeout", paramLabel = "DURATION",
+            description = "Deadline of a membership change, catch-up included, 1s..1h. Default: 2m.")
+    private Duration adminTimeout;
+
     @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "10s",
             description = "How often to log the node's status, or 0 for never. Default: ${DEFAULT-VALUE}.")
     private Duration statusInterval;
@@ -128,8 +146,18 @@ public final class NodeLauncher implements Callable<Integer> {
         return launcher.storeConfig();
     }
 
-    /** Runs one node until the JVM is terminated; see the class comment. */
+    /**
+     * Runs one node until the JVM is terminated; see the class comment. With a first argument of
+     * {@code status}, {@code add-member}, {@code remove-member}, {@code replace-member} or
+     * {@code transfer-leadership} it instead asks a running node over its admin RPC and exits
+     * (see {@link AdminCommands}).
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && AdminCommands.handles(args[0])) {
+            LauncherLogging.quietClient();
+            System.exit(AdminCommands.run(args));
+        }
+        LauncherLogging.nodeDefaults();
         int exitCode = new NodeLauncher().commandLine().execute(args);
         // call() returns OK only once the shutdown hook has closed the node; System.exit would block then.
         if (exitCode != CommandLine.ExitCode.OK) {
@@ -150,7 +178,8 @@ public final class NodeLauncher implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RaftStoreConfig config = storeConfig();
-        LOG.info("Starting store node: {}", config);
+        Logger log = log();
+        log.info("Starting store node: {}", config);
         RaftPaymentStore store;
         try {
             store = RaftPaymentStore.open(config);
@@ -159,7 +188,7 @@ public final class NodeLauncher implements Callable<Integer> {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            LOG.error("Cannot start store node {}: {}{}", config.self(), e.getMessage(),
+            log.error("Cannot start store node {}: {}{}", config.self(), e.getMessage(),
                     root == e ? "" : " (" + root.getMessage() + ")", e);
             return CommandLine.ExitCode.SOFTWARE;
         }
@@ -171,7 +200,7 @@ public final class NodeLauncher implements Callable<Integer> {
         }
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Terminating: closing store node {}", config.self());
+            log.info("Terminating: closing store node {}", config.self());
             statusLog.shutdownNow();
             store.close();
             closed.countDown();
@@ -182,8 +211,13 @@ public final class NodeLauncher implements Callable<Integer> {
 
     private static void logStatus(RaftPaymentStore store) {
         StoreStatus s = store.status();
-        LOG.info("Status: self={} leader={} term={} appliedIndex={}", s.self(),
-                s.leader().map(Member::toString).orElse("none"), s.term(), s.lastAppliedIndex());
+        log().info("Status: self={} leader={} term={} appliedIndex={} members={}", s.self(),
+                s.leader().map(Member::toString).orElse("none"), s.term(), s.lastAppliedIndex(), s.members());
+    }
+
+    /** Looked up when first used, after {@link LauncherLogging} set the backend's defaults. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(NodeLauncher.class);
     }
 
     private RaftStoreConfig storeConfig() {
@@ -200,6 +234,9 @@ public final class NodeLauncher implements Callable<Integer> {
         ifSet(maxInFlight, builder::maxInFlight);
         ifSet(dedupMaxEntries, builder::dedupMaxEntries);
         ifSet(dedupRetention, builder::dedupRetention);
+        ifSet(join, builder::joining);
+        ifSet(snapshotLogEntries, builder::snapshotLogEntries);
+        ifSet(adminTimeout, builder::adminTimeout);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -53,19 +54,31 @@ final class PaymentStateMachine extends StateMachineAdapter {
     /** Makes (ledger, appliedIndex) pairs consistent for digest readers. */
     private final ReadWriteLock applyLock = new ReentrantReadWriteLock();
     private final AtomicLong invalidEntries = new AtomicLong();
+    private final RateLimitedLog invalidWarnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private volatile long appliedIndex;
     private volatile long leaderTerm = -1;
     private volatile long knownTerm;
-    private volatile List<Member> members;
+    private final MembershipView membership;
+    private final SnapshotPolicy snapshotPolicy;
+    private final StoreStats stats;
     private volatile boolean failed;
+    private volatile String snapshotLoadFailure;
 
-    /** @param initialMembers the group's members until a committed configuration says otherwise */
+    /** @param initialMembers the group's members until the node knows its configuration */
     PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, List<Member> initialMembers) {
-        this.members = List.copyOf(initialMembers);
+        this(ledger, snapshotWriter, name, new MembershipView(initialMembers), new StoreStats(),
+                new SnapshotPolicy(0, Runnable::run, new StoreStats(), name));
+    }
+
+    PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
+            StoreStats stats, SnapshotPolicy snapshotPolicy) {
+        this.membership = membership;
         this.ledger = ledger;
         this.applier = new CommandApplier(ledger, dedup);
         this.snapshotWriter = snapshotWriter;
         this.name = name;
+        this.stats = stats;
+        this.snapshotPolicy = snapshotPolicy;
     }
 
     @Override
@@ -95,6 +108,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
         } finally {
             applyLock.writeLock().unlock();
         }
+        snapshotPolicy.applied(appliedIndex);
     }
 
     private CommandResult apply(ByteBuffer data, long index) {
@@ -102,20 +116,29 @@ final class PaymentStateMachine extends StateMachineAdapter {
             return applier.apply(data, index);
         } catch (IllegalArgumentException e) {
             long count = invalidEntries.incrementAndGet();
-            LOG.warn("{}: entry {} is invalid and was applied as a no-op ({} so far): {}", name, index, count,
-                    e.getMessage());
+            invalidWarnings.warn("invalid-entry", "{}: entry {} is invalid and was applied as a no-op ({} so far): {}",
+                    name, index, count, e.getMessage());
             return Results.invalid(e.getMessage());
         }
     }
 
     @Override
     public void onSnapshotSave(SnapshotWriter writer, Closure done) {
+        long captured = System.nanoTime();
         // jraft's snapshot meta counts configuration entries (one per new leader term) that never reach
         // onApply, so it can be ahead of appliedIndex; record the meta's index, which onSnapshotLoad checks.
         SnapshotMeta meta = writer.getCurrentMeta();
         long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
-        SnapshotFile.Content content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(),
-                ledger.copy(), ledger.reservations(), ledger.settlements(), dedup.copy());
+        SnapshotFile.Content content;
+        try {
+            content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(), ledger.copy(),
+                    ledger.reservations(), ledger.settlements(), dedup.copy());
+        } catch (RuntimeException | Error e) {
+            // jraft waits for done forever (every later snapshot is refused as busy): always answer it
+            LOG.error("{}: capturing the state for a snapshot at index {} failed", name, lastIncludedIndex, e);
+            done.run(new Status(RaftError.EIO, "snapshot capture failed: %s", e));
+            return;
+        }
         Runnable write = () -> {
             long started = System.nanoTime();
             try {
@@ -126,8 +149,10 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 }
                 LOG.info("{}: snapshot at index {} with {} channels written in {} ms", name,
                         content.lastIncludedIndex(), content.channels().size(), (System.nanoTime() - started) / 1_000_000);
+                stats.snapshotSaved(System.nanoTime() - captured);
+                snapshotPolicy.snapshotAt(content.lastIncludedIndex());
                 done.run(Status.OK());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 LOG.error("{}: writing snapshot at index {} failed", name, content.lastIncludedIndex(), e);
                 done.run(new Status(RaftError.EIO, "snapshot write failed: %s", e));
             }
@@ -145,18 +170,18 @@ final class PaymentStateMachine extends StateMachineAdapter {
             LOG.error("{}: refusing to load a snapshot while leader", name);
             return false;
         }
+        Path file = Path.of(reader.getPath(), SnapshotFile.NAME);
         if (reader.getFileMeta(SnapshotFile.NAME) == null) {
-            LOG.error("{}: snapshot in {} has no {}; refusing to start from an incomplete snapshot", name,
-                    reader.getPath(), SnapshotFile.NAME);
-            return false;
+            return refuseSnapshot(file + " is missing from the snapshot in " + reader.getPath()
+                    + "; refusing to start from an incomplete snapshot", null);
         }
         long metaIndex = reader.load().getLastIncludedIndex();
+        long started = System.nanoTime();
         try {
-            SnapshotFile.Content content = SnapshotFile.read(Path.of(reader.getPath(), SnapshotFile.NAME));
+            SnapshotFile.Content content = SnapshotFile.read(file);
             if (content.lastIncludedIndex() != metaIndex) {
-                LOG.error("{}: snapshot file says index {} but its Raft metadata says {}; refusing it", name,
-                        content.lastIncludedIndex(), metaIndex);
-                return false;
+                return refuseSnapshot("snapshot " + file + " says index " + content.lastIncludedIndex()
+                        + " but its Raft metadata says " + metaIndex, null);
             }
             applyLock.writeLock().lock();
             try {
@@ -168,18 +193,30 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 applyLock.writeLock().unlock();
             }
             LOG.info("{}: loaded snapshot at index {} with {} channels", name, metaIndex, content.channels().size());
+            stats.snapshotLoaded(System.nanoTime() - started);
+            snapshotPolicy.snapshotAt(metaIndex);
+            snapshotLoadFailure = null;
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.error("{}: cannot load snapshot in {}; this node refuses to start from it: {}", name,
-                    reader.getPath(), e.getMessage(), e);
-            return false;
+            return refuseSnapshot(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a snapshot: jraft then stops the node (at start: it does not start), rather than run
+     * with an empty or partial state. The reason names the file, for the error the caller gets.
+     */
+    private boolean refuseSnapshot(String reason, Exception cause) {
+        snapshotLoadFailure = reason;
+        LOG.error("{}: cannot load snapshot, this node refuses to run from it: {}", name, reason, cause);
+        return false;
     }
 
     @Override
     public void onLeaderStart(long term) {
         knownTerm = term;
         leaderTerm = term;
+        stats.leaderChanged();
         LOG.info("{}: leading term {}", name, term);
     }
 
@@ -192,12 +229,14 @@ final class PaymentStateMachine extends StateMachineAdapter {
     @Override
     public void onStartFollowing(LeaderChangeContext ctx) {
         knownTerm = Math.max(knownTerm, ctx.getTerm());
+        stats.leaderChanged();
         LOG.info("{}: following {} in term {}", name, ctx.getLeaderId(), ctx.getTerm());
     }
 
     @Override
     public void onConfigurationCommitted(Configuration conf) {
-        members = conf.getPeers().stream().map(PaymentStateMachine::member).toList();
+        membership.committed(conf);
+        LOG.info("{}: committed configuration {}", name, conf);
     }
 
     @Override
@@ -228,7 +267,30 @@ final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     List<Member> members() {
-        return members;
+        return membership.members();
+    }
+
+    MembershipView membership() {
+        return membership;
+    }
+
+    /** Why the last snapshot was refused (naming its file), or null. */
+    String snapshotLoadFailure() {
+        return snapshotLoadFailure;
+    }
+
+    long lastSnapshotIndex() {
+        return snapshotPolicy.lastSnapshotIndex();
+    }
+
+    int channelCount() {
+        return ledger.size();
+    }
+
+    /** Live and expired-but-remembered reservations, and pending settlements, at the current log time. */
+    long[] reservationAndSettlementCounts() {
+        return underReadLock(() -> new long[] {ledger.liveReservations(), ledger.expiredReservations(),
+            ledger.pendingSettlements()});
     }
 
     boolean failed() {

@@ -2,6 +2,7 @@ package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
@@ -11,6 +12,7 @@ import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.ClaimRequest;
 import io.escrowstore.ClaimResult;
+import io.escrowstore.ClusterAdmin;
 import io.escrowstore.EscrowStoreException;
 import io.escrowstore.Member;
 import io.escrowstore.PaymentStore;
@@ -78,6 +80,12 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ExecutorService ownCallbackExecutor;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService snapshotWriter;
+    private final StoreStats stats = new StoreStats();
+    private final AdminClient adminClient;
+    private final AdminService adminService;
+    private final RaftClusterAdmin admin;
+    private final ForwardProcessor forwardProcessor;
+    private final AdminProcessor adminProcessor;
     private volatile boolean closed;
 
     private RaftPaymentStore(RaftStoreConfig config) {
@@ -90,8 +98,10 @@ public final class RaftPaymentStore implements PaymentStore {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-timer-" + config.self()));
         this.snapshotWriter = Executors.newSingleThreadExecutor(new NamedThreads("escrow-snapshot-" + config.self()));
         this.inFlight = new Semaphore(config.maxInFlight());
-        this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name,
-                config.members());
+        MembershipView membership = new MembershipView(config.joining() ? List.of() : config.members());
+        SnapshotPolicy snapshotPolicy = new SnapshotPolicy(config.snapshotLogEntries(), callbackExecutor, stats, name);
+        this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
+                snapshotPolicy);
 
         RpcSerializer.register();
         RpcServer rpcServer = new BoltRpcServer(
@@ -101,23 +111,40 @@ public final class RaftPaymentStore implements PaymentStore {
         Supplier<Node> nodeRef = groupService::getRaftNode;
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
                 config.dedupMaxEntries(), config.dedupRetention());
-        rpcServer.registerProcessor(new ForwardProcessor(config.raftGroup(), proposer));
+        this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer);
+        rpcServer.registerProcessor(forwardProcessor);
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor);
         this.router = new RequestRouter(config.self(), nodeRef, proposer, forwardClient, scheduler, callbackExecutor,
-                config.requestTimeout());
+                config.requestTimeout(), stats);
+        this.adminClient = new AdminClient(callbackExecutor);
+        Poll poll = new Poll(scheduler, callbackExecutor);
+        MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, adminClient,
+                new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats);
+        this.adminService = new AdminService(config.self(), config.adminTimeout(), nodeRef, fsm, changer,
+                new ClusterStatusCollector(config.self(), config.raftGroup(), adminClient),
+                new NodeDescriber(config.self(), nodeRef, fsm), adminClient, scheduler, callbackExecutor);
+        this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService);
+        rpcServer.registerProcessor(adminProcessor);
+        this.admin = new RaftClusterAdmin(config.raftGroup(), adminService, config.requestTimeout());
         Node started;
         try {
             started = groupService.start();
         } catch (RuntimeException e) {
             releaseResources();
-            throw new StoreUnavailableException("could not start node " + name + ": " + e.getMessage(), e);
+            String refused = fsm.snapshotLoadFailure();
+            throw new StoreUnavailableException("could not start node " + name + ": "
+                    + (refused != null ? refused : e.getMessage()), e);
         }
         if (started == null) {
             releaseResources();
-            throw new StoreUnavailableException("could not start node " + name + " (see the log for jraft's reason; "
-                    + "a corrupted snapshot or log refuses to start)");
+            String refused = fsm.snapshotLoadFailure();
+            throw new StoreUnavailableException("could not start node " + name + (refused != null ? ": " + refused
+                    : " (see the log for jraft's reason; a corrupted snapshot or log refuses to start)"));
         }
-        this.node = started;
+        Node running = started;
+        this.node = running;
+        membership.attach(() -> running instanceof NodeImpl impl ? impl.getCurrentConf() : null);
+        snapshotPolicy.attach(() -> running);
         this.reader = new LinearizableReader(node, scheduler, callbackExecutor, config.requestTimeout());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
@@ -126,7 +153,9 @@ public final class RaftPaymentStore implements PaymentStore {
      * Starts a node: opens (or creates) its data directory, binds its RPC port, and joins the
      * group. Returns at once; the group elects a leader once a majority of members runs.
      *
-     * @throws StoreUnavailableException if the node cannot start (port taken, unreadable data)
+     * @throws StoreUnavailableException if the node cannot start (port taken, unreadable data); a
+     *     snapshot that fails its checksum or has an unknown format refuses the start, and the
+     *     message names the file
      */
     public static RaftPaymentStore open(RaftStoreConfig config) {
         Objects.requireNonNull(config, "config");
@@ -135,6 +164,7 @@ public final class RaftPaymentStore implements PaymentStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
+        StartupCheck.verify(config, config.raftGroup() + "/" + config.self());
         return new RaftPaymentStore(config);
     }
 
@@ -145,14 +175,14 @@ public final class RaftPaymentStore implements PaymentStore {
     @Override
     public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request) {
         Objects.requireNonNull(request, "request");
-        return mutate(request.requestId(), Commands.claim(request), Results::claimResult);
+        return mutate("claim", request.requestId(), Commands.claim(request), Results::claimResult);
     }
 
     @Override
     public CompletableFuture<SyncResult> syncFromChainAsync(ChainChannel chain, RequestId requestId) {
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(requestId, "requestId");
-        return mutate(requestId, Commands.sync(chain, requestId), Results::syncResult);
+        return mutate("sync", requestId, Commands.sync(chain, requestId), Results::syncResult);
     }
 
     @Override
@@ -163,7 +193,7 @@ public final class RaftPaymentStore implements PaymentStore {
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
-        return admitted(() -> reader.read(() -> fsm.channel(channelId), channelId.toString()));
+        return admitted("read", () -> reader.read(() -> fsm.channel(channelId), channelId.toString()));
     }
 
     @Override
@@ -173,19 +203,22 @@ public final class RaftPaymentStore implements PaymentStore {
         if (lease.toMillis() < 1 || lease.compareTo(CommandApplier.MAX_LEASE) > 0) {
             throw new IllegalArgumentException("lease must be 1 ms .. " + CommandApplier.MAX_LEASE + " but was " + lease);
         }
-        return mutate(request.requestId(), Commands.reserve(request, lease.toMillis()), Results::reserveResult);
+        return mutate("reserve", request.requestId(), Commands.reserve(request, lease.toMillis()),
+                Results::reserveResult);
     }
 
     @Override
     public CompletableFuture<ClaimResult> commitAsync(ReservationId reservationId) {
         Objects.requireNonNull(reservationId, "reservationId");
-        return mutate(reservationId.commitRequestId(), Commands.commit(reservationId), Results::claimResult);
+        return mutate("commit", reservationId.commitRequestId(), Commands.commit(reservationId),
+                Results::claimResult);
     }
 
     @Override
     public CompletableFuture<ReleaseResult> releaseAsync(ReservationId reservationId) {
         Objects.requireNonNull(reservationId, "reservationId");
-        return mutate(reservationId.releaseRequestId(), Commands.release(reservationId), Results::releaseResult);
+        return mutate("release", reservationId.releaseRequestId(), Commands.release(reservationId),
+                Results::releaseResult);
     }
 
     @Override
@@ -200,7 +233,8 @@ public final class RaftPaymentStore implements PaymentStore {
         if (channelIds.stream().anyMatch(Objects::isNull) || new HashSet<>(channelIds).size() != channelIds.size()) {
             throw new IllegalArgumentException("channelIds must be distinct and non-null: " + channelIds);
         }
-        return mutate(requestId, Commands.startSettlements(channelIds, requestId), Results::settlementResults);
+        return mutate("start_settlements", requestId, Commands.startSettlements(channelIds, requestId),
+                Results::settlementResults);
     }
 
     @Override
@@ -211,29 +245,30 @@ public final class RaftPaymentStore implements PaymentStore {
         if (chainNonce == null || chainNonce.signum() < 0 || chainNonce.bitLength() > 256) {
             throw new IllegalArgumentException("chainNonce must be a uint256 but was " + chainNonce);
         }
-        return mutate(requestId, Commands.finishSettlements(channelId, chainNonce, requestId),
+        return mutate("finish_settlements", requestId, Commands.finishSettlements(channelId, chainNonce, requestId),
                 Results::finishedSettlements);
     }
 
     @Override
     public CompletableFuture<List<ChannelState>> unclaimedAsync() {
-        return admitted(() -> reader.read(fsm::unclaimed, "unclaimed channels"));
+        return admitted("read", () -> reader.read(fsm::unclaimed, "unclaimed channels"));
     }
 
     @Override
     public CompletableFuture<List<Settlement>> settlementsAsync() {
-        return admitted(() -> reader.read(fsm::settlements, "pending settlements"));
+        return admitted("read", () -> reader.read(fsm::settlements, "pending settlements"));
     }
 
     @Override
     public CompletableFuture<Optional<ClaimResult>> claimOutcomeAsync(RequestId requestId) {
         Objects.requireNonNull(requestId, "requestId");
-        return admitted(() -> reader.read(() -> fsm.outcome(requestId, CLAIM_KINDS).map(Results::claimResult),
+        return admitted("read", () -> reader.read(() -> fsm.outcome(requestId, CLAIM_KINDS).map(Results::claimResult),
                 "outcome of " + requestId));
     }
 
-    private <T> CompletableFuture<T> mutate(RequestId requestId, byte[] command, Function<CommandResult, T> decode) {
-        return admitted(() -> router.submit(requestId, command).thenApply(result -> {
+    private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
+            Function<CommandResult, T> decode) {
+        return admitted(operation, () -> router.submit(requestId, command).thenApply(result -> {
             try {
                 return decode.apply(result);
             } catch (IllegalArgumentException e) {
@@ -242,7 +277,16 @@ public final class RaftPaymentStore implements PaymentStore {
         }));
     }
 
-    private <T> CompletableFuture<T> admitted(Supplier<CompletableFuture<T>> call) {
+    /** Admission control, then the call, with its outcome and latency counted as {@code operation}. */
+    private <T> CompletableFuture<T> admitted(String operation, Supplier<CompletableFuture<T>> call) {
+        long started = System.nanoTime();
+        boolean claimResult = operation.equals("claim") || operation.equals("commit");
+        CompletableFuture<T> future = admittedCall(call);
+        future.whenComplete((value, error) -> stats.completed(operation, claimResult, value, error, started));
+        return future;
+    }
+
+    private <T> CompletableFuture<T> admittedCall(Supplier<CompletableFuture<T>> call) {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
@@ -277,8 +321,18 @@ public final class RaftPaymentStore implements PaymentStore {
 
     @Override
     public StoreStatus status() {
+        // jraft's applied index also counts configuration entries but moves only after the whole
+        // batch; the state machine's moves before a caller's result is handed over (read your writes)
         return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(),
-                node.getLastAppliedLogIndex());
+                Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex()));
+    }
+
+    /**
+     * Membership changes and leadership transfer for this node's group; any node accepts every
+     * call and hands it to the leader. See {@link ClusterAdmin} for the guarantees.
+     */
+    public ClusterAdmin admin() {
+        return admin;
     }
 
     /** The configuration this node runs with. */
@@ -323,6 +377,7 @@ public final class RaftPaymentStore implements PaymentStore {
         closed = true;
         router.close();
         reader.close();
+        adminService.close();
         groupService.shutdown();
         try {
             groupService.join();
@@ -335,6 +390,7 @@ public final class RaftPaymentStore implements PaymentStore {
 
     private void releaseResources() {
         forwardClient.close();
+        adminClient.close();
         scheduler.shutdownNow();
         snapshotWriter.shutdown();
         try {
@@ -345,6 +401,28 @@ public final class RaftPaymentStore implements PaymentStore {
         if (ownCallbackExecutor != null) {
             ownCallbackExecutor.shutdown();
         }
+    }
+
+    /** What this node counted; read by {@link EscrowStoreMetrics}. */
+    StoreStats stats() {
+        return stats;
+    }
+
+    PaymentStateMachine stateMachine() {
+        return fsm;
+    }
+
+    /** The Raft node; null never (the constructor fails instead), but it may have stopped. */
+    Node raftNode() {
+        return node;
+    }
+
+    int inFlight() {
+        return config.maxInFlight() - inFlight.availablePermits();
+    }
+
+    long refusedRequests() {
+        return forwardProcessor.badRequests() + adminProcessor.refused();
     }
 
     @Override

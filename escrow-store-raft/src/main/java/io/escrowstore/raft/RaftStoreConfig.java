@@ -33,6 +33,10 @@ public final class RaftStoreConfig {
     private final int dedupMaxEntries;
     private final Duration dedupRetention;
     private final Executor callbackExecutor;
+    private final boolean joining;
+    private final long snapshotLogEntries;
+    private final Duration adminTimeout;
+    private final boolean raftMetrics;
 
     private RaftStoreConfig(Builder b) {
         this.groupId = b.groupId;
@@ -48,6 +52,10 @@ public final class RaftStoreConfig {
         this.dedupMaxEntries = b.dedupMaxEntries;
         this.dedupRetention = b.dedupRetention;
         this.callbackExecutor = b.callbackExecutor;
+        this.joining = b.joining;
+        this.snapshotLogEntries = b.snapshotLogEntries;
+        this.adminTimeout = b.adminTimeout;
+        this.raftMetrics = b.raftMetrics;
     }
 
     /** A builder with the documented defaults; groupId, self, members and dataDir are required. */
@@ -71,6 +79,10 @@ public final class RaftStoreConfig {
         b.dedupMaxEntries = dedupMaxEntries;
         b.dedupRetention = dedupRetention;
         b.callbackExecutor = callbackExecutor;
+        b.joining = joining;
+        b.snapshotLogEntries = snapshotLogEntries;
+        b.adminTimeout = adminTimeout;
+        b.raftMetrics = raftMetrics;
         return b;
     }
 
@@ -89,7 +101,11 @@ public final class RaftStoreConfig {
         return self;
     }
 
-    /** The initial members of the group, {@code self} included. */
+    /**
+     * The initial members of the group, {@code self} included; for a {@link #joining()} node, the
+     * group it joins. Used only while the data directory holds no log: afterwards the members are
+     * those of the group's committed configuration.
+     */
     public List<Member> members() {
         return members;
     }
@@ -142,13 +158,45 @@ public final class RaftStoreConfig {
         return Optional.ofNullable(callbackExecutor);
     }
 
+    /**
+     * True if this node joins an existing group: it starts without a Raft configuration, never
+     * campaigns or votes, and waits until a member adds it with {@code ClusterAdmin.addMember}.
+     * Ignored once the data directory holds a log. Default false.
+     */
+    public boolean joining() {
+        return joining;
+    }
+
+    /**
+     * Take a snapshot once more than this many entries were applied since the last one, so the
+     * log on disk stays bounded whatever the traffic; 0 disables the policy. Default 200,000.
+     */
+    public long snapshotLogEntries() {
+        return snapshotLogEntries;
+    }
+
+    /**
+     * Deadline of a membership change or leadership transfer, including a new member's catch-up.
+     * Default 2 min.
+     */
+    public Duration adminTimeout() {
+        return adminTimeout;
+    }
+
+    /** True if jraft's own metrics (dropwizard) are collected, for {@code EscrowStoreMetrics} to bridge. Default false. */
+    public boolean raftMetrics() {
+        return raftMetrics;
+    }
+
     @Override
     public String toString() {
         return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
                 + ", members=" + members + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
                 + ", maxElectionDelay=" + maxElectionDelay + ", requestTimeout=" + requestTimeout
                 + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight
-                + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention + "}";
+                + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention
+                + ", joining=" + joining + ", snapshotLogEntries=" + snapshotLogEntries + ", adminTimeout=" + adminTimeout
+                + ", raftMetrics=" + raftMetrics + "}";
     }
 
     /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
@@ -166,6 +214,10 @@ public final class RaftStoreConfig {
         private int dedupMaxEntries = 200_000;
         private Duration dedupRetention = Duration.ofMinutes(10);
         private Executor callbackExecutor;
+        private boolean joining;
+        private long snapshotLogEntries = 200_000;
+        private Duration adminTimeout = Duration.ofMinutes(2);
+        private boolean raftMetrics;
 
         private Builder() {
         }
@@ -188,7 +240,7 @@ public final class RaftStoreConfig {
             return this;
         }
 
-        /** Required: every initial member, including {@code self}. */
+        /** Required: every initial member, including {@code self}; for a joining node, the group it joins. */
         public Builder members(List<Member> members) {
             this.members = members == null ? null : new ArrayList<>(members);
             return this;
@@ -248,6 +300,30 @@ public final class RaftStoreConfig {
             return this;
         }
 
+        /** True to join an existing group as a new member; see {@link RaftStoreConfig#joining()}. */
+        public Builder joining(boolean joining) {
+            this.joining = joining;
+            return this;
+        }
+
+        /** Entries applied since the last snapshot that trigger the next one: 0 (off) or 100 .. 1,000,000,000. */
+        public Builder snapshotLogEntries(long snapshotLogEntries) {
+            this.snapshotLogEntries = snapshotLogEntries;
+            return this;
+        }
+
+        /** Deadline of a membership change or leadership transfer, 1 s .. 1 h. */
+        public Builder adminTimeout(Duration adminTimeout) {
+            this.adminTimeout = adminTimeout;
+            return this;
+        }
+
+        /** True to collect jraft's own metrics; see {@link RaftStoreConfig#raftMetrics()}. */
+        public Builder raftMetrics(boolean raftMetrics) {
+            this.raftMetrics = raftMetrics;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first missing or invalid field */
         public RaftStoreConfig build() {
             require(groupId, "groupId");
@@ -263,7 +339,7 @@ public final class RaftStoreConfig {
             if (new HashSet<>(members).size() != members.size()) {
                 throw new IllegalArgumentException("members must not repeat a member: " + members);
             }
-            if (!members.contains(self)) {
+            if (!members.contains(self) && !joining) {
                 throw new IllegalArgumentException("members " + members + " must include self " + self);
             }
             require(dataDir, "dataDir");
@@ -281,6 +357,11 @@ public final class RaftStoreConfig {
                 throw new IllegalArgumentException("dedupMaxEntries must be 1000..10000000 but was " + dedupMaxEntries);
             }
             within("dedupRetention", dedupRetention, Duration.ofMinutes(1), Duration.ofDays(7));
+            if (snapshotLogEntries != 0 && (snapshotLogEntries < 100 || snapshotLogEntries > 1_000_000_000L)) {
+                throw new IllegalArgumentException(
+                        "snapshotLogEntries must be 0 or 100..1000000000 but was " + snapshotLogEntries);
+            }
+            within("adminTimeout", adminTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
             return new RaftStoreConfig(this);
         }
 

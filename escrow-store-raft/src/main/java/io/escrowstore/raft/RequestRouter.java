@@ -41,11 +41,12 @@ final class RequestRouter {
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
+    private final StoreStats stats;
     private final Set<Call> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     RequestRouter(Member self, Supplier<Node> node, Proposer proposer, ForwardClient forwardClient,
-            ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
+            ScheduledExecutorService scheduler, Executor executor, Duration timeout, StoreStats stats) {
         this.self = self;
         this.node = node;
         this.proposer = proposer;
@@ -53,6 +54,7 @@ final class RequestRouter {
         this.scheduler = scheduler;
         this.executor = executor;
         this.timeout = timeout;
+        this.stats = stats;
     }
 
     /** Runs {@code command} on the leader; completes within the request timeout. */
@@ -91,6 +93,7 @@ final class RequestRouter {
         }
         Member target = leader.get();
         call.inFlight = true;
+        stats.forwarded();
         forwardClient.forward(target, call.command, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
             if (error == null && sent.unreachable() != null) {
                 call.inFlight = false;

@@ -88,6 +88,11 @@ final class ReservationTable {
         return byId.size();
     }
 
+    /** Reservations live at {@code logTime}. */
+    long countLive(long logTime) {
+        return byId.values().stream().filter(r -> r.liveAt(logTime)).count();
+    }
+
     /** Every reservation, ordered by id. */
     List<Reservation> copy() {
         List<Reservation> all = new ArrayList<>(byId.values());

@@ -11,12 +11,15 @@ import com.alipay.remoting.rpc.protocol.RpcRequestCommand;
 import com.alipay.remoting.rpc.protocol.RpcResponseCommand;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
+import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 
 /**
- * Bolt serializer for the store's own RPC messages: plain protobuf bytes, bounded in size, so they
- * never fall back to bolt's Hessian serializer. Registered once per JVM, by class name.
+ * Bolt serializer for the store's own RPC messages (forwarded commands and admin requests, with
+ * their answers): plain protobuf bytes, bounded in size, so they never fall back to bolt's Hessian
+ * serializer. Registered once per JVM, by class name.
  */
 final class RpcSerializer extends DefaultCustomSerializer {
     /**
@@ -38,6 +41,8 @@ final class RpcSerializer extends DefaultCustomSerializer {
         }
         CustomSerializerManager.registerCustomSerializer(ForwardRequest.class.getName(), INSTANCE);
         CustomSerializerManager.registerCustomSerializer(ForwardResponse.class.getName(), INSTANCE);
+        CustomSerializerManager.registerCustomSerializer(AdminRequest.class.getName(), INSTANCE);
+        CustomSerializerManager.registerCustomSerializer(AdminResponse.class.getName(), INSTANCE);
         registered = true;
     }
 
@@ -82,6 +87,12 @@ final class RpcSerializer extends DefaultCustomSerializer {
             }
             if (ForwardResponse.class.getName().equals(className)) {
                 return ForwardResponse.parseFrom(bytes);
+            }
+            if (AdminRequest.class.getName().equals(className)) {
+                return AdminRequest.parseFrom(bytes);
+            }
+            if (AdminResponse.class.getName().equals(className)) {
+                return AdminResponse.parseFrom(bytes);
             }
         } catch (InvalidProtocolBufferException e) {
             throw new DeserializationException("malformed " + className + ": " + e.getMessage(), e);

@@ -89,6 +89,45 @@ final class SnapshotFile {
         }
     }
 
+    /**
+     * Checks magic, format version and checksum without building the state: cheap enough to run
+     * before the node starts, so a corrupted snapshot is refused before jraft opens anything.
+     *
+     * @return the log index the snapshot was taken at, from its header
+     * @throws IOException naming the file and what is wrong with it
+     */
+    static long verify(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < MAGIC.length + 4) {
+            throw new IOException("snapshot " + file + " is truncated (" + size + " bytes)");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CRC32C crc = new CRC32C();
+            InputStream body = new CheckedInputStream(new BoundedInputStream(raw, size - 4), crc);
+            byte[] magic = body.readNBytes(MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException("snapshot " + file + " is not an escrow-store snapshot");
+            }
+            SnapshotHeader header;
+            try {
+                header = SnapshotHeader.parseDelimitedFrom(body);
+            } catch (IOException e) {
+                throw new IOException("snapshot " + file + " has a corrupted header: " + e.getMessage(), e);
+            }
+            if (header == null || header.getFormatVersion() != FORMAT_VERSION) {
+                throw new IOException("snapshot " + file + " has format version "
+                        + (header == null ? "none" : header.getFormatVersion()) + "; this build reads " + FORMAT_VERSION);
+            }
+            body.transferTo(OutputStream.nullOutputStream());
+            int expected = new DataInputStream(raw).readInt();
+            if (expected != (int) crc.getValue()) {
+                throw new IOException("snapshot " + file + " failed its checksum: stored "
+                        + Integer.toHexString(expected) + ", computed " + Integer.toHexString((int) crc.getValue()));
+            }
+            return header.getLastIncludedIndex();
+        }
+    }
+
     /** @throws IOException if the file is missing, truncated, corrupted or of an unknown format */
     static Content read(Path file) throws IOException {
         long size = Files.size(file);

@@ -180,6 +180,29 @@ class NodeLauncherTest {
     }
 
     @Test
+    void operationsOptionsReachTheConfigFromFlagsAndFile() throws IOException {
+        RaftStoreConfig fromFlags = NodeLauncher.parse("--self", "127.0.0.1:7004", "--members", MEMBERS,
+                "--data-dir", dir.toString(), "--group-id", GROUP_HEX, "--join", "--snapshot-log-entries", "5000",
+                "--admin-timeout", "30s");
+        Path file = configFile("self=127.0.0.1:7004", "members=" + MEMBERS, "data-dir=" + dir, "group-id=" + GROUP_HEX,
+                "join=true", "snapshot-log-entries=5000", "admin-timeout=30s");
+
+        assertThat(fromFlags.joining()).isTrue();
+        assertThat(fromFlags.members()).doesNotContain(fromFlags.self());
+        assertThat(fromFlags.snapshotLogEntries()).isEqualTo(5_000);
+        assertThat(fromFlags.adminTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(NodeLauncher.parse("--config", file.toString()).toString()).isEqualTo(fromFlags.toString());
+    }
+
+    @Test
+    void snapshotLogEntriesOutOfRangeNamesTheOption() {
+        assertThatThrownBy(() -> NodeLauncher.parse("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
+                "--data-dir", dir.toString(), "--group-id", GROUP_HEX, "--snapshot-log-entries", "50"))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageStartingWith("Invalid value for option '--snapshot-log-entries'");
+    }
+
+    @Test
     void invalidOptionsExitWithUsageAndCode2() {
         StringWriter err = new StringWriter();
         List<String> args = allFlags();

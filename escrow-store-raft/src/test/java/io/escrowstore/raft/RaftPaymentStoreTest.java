@@ -155,6 +155,11 @@ class RaftPaymentStoreTest {
     }
 
     private RaftStoreConfig config(int port) {
+        return config(dataDir, port);
+    }
+
+    /** A group of one on {@code port}, data in {@code dataDir/node}, with short timeouts. */
+    static RaftStoreConfig config(Path dataDir, int port) {
         Member self = new Member("127.0.0.1", port);
         return RaftStoreConfig.builder()
                 .groupId(GROUP)
@@ -168,13 +173,13 @@ class RaftPaymentStoreTest {
                 .build();
     }
 
-    private static ChainChannel chain(long id) {
+    static ChainChannel chain(long id) {
         Address a = new Address(filled(Address.LENGTH, 1));
         return new ChainChannel(ChannelId.of(id), BigInteger.ZERO, a, a, a, GROUP, BigInteger.valueOf(1_000),
                 BigInteger.valueOf(1_000_000));
     }
 
-    private static ClaimRequest claim(long id, long amount) {
+    static ClaimRequest claim(long id, long amount) {
         return ClaimRequest.of(new Payment(ChannelId.of(id), BigInteger.ZERO, BigInteger.valueOf(amount),
                 new Signature(filled(Signature.LENGTH, (int) amount))), BigInteger.TEN);
     }

@@ -1,0 +1,99 @@
+package io.escrowstore.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The launcher's client commands against a running node, over the same admin RPC the members use. */
+class AdminCommandsTest {
+    @TempDir
+    Path dataDir;
+
+    private RaftPaymentStore store;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void statusOnTheLeaderShowsItsViewAndTheLagOfEveryMember() {
+        start();
+        String self = store.config().self().toString();
+
+        int exit = run("status", "--node", self, "--raft-group", store.config().raftGroup());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("state      STATE_LEADER", "leader     " + self, "members    " + self)
+                .containsPattern("term       [1-9]")
+                .containsPattern(self.replace(".", "\\.") + " +leader +yes +\\d+ +0");
+    }
+
+    @Test
+    void statusTakesTheNodeAndGroupFromALauncherConfigFile() throws IOException {
+        start();
+        Path file = Files.write(dataDir.resolve("n1.properties"), List.of("self=" + store.config().self(),
+                "raft-group=" + store.config().raftGroup(), "data-dir=/ignored"));
+
+        assertThat(run("status", "--config", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("STATE_LEADER");
+    }
+
+    @Test
+    void addingANodeThatNeverAnswersFailsWithExitCode1AndRemovingItSucceeds() {
+        start();
+        String self = store.config().self().toString();
+        String ghost = "127.0.0.1:" + ClusterAdminSingleNodeTest.freePort();
+        String group = store.config().raftGroup();
+
+        assertThat(run("add-member", "--node", self, "--raft-group", group, "--timeout", "1s", ghost)).isEqualTo(1);
+        assertThat(err.toString()).startsWith("NOT_CAUGHT_UP").contains(ghost);
+        assertThat(run("remove-member", "--node", self, "--raft-group", group, ghost)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("members " + self);
+    }
+
+    @Test
+    void statusOfAPortNobodyServesExitsWith1() {
+        int exit = run("status", "--node", "127.0.0.1:" + ClusterAdminSingleNodeTest.freePort(), "--timeout", "1s");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("No answer from 127.0.0.1:");
+    }
+
+    @Test
+    void wrongGroupIsRefusedByTheNode() {
+        start();
+
+        assertThat(run("status", "--node", store.config().self().toString(), "--raft-group", "other")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("INVALID").contains("this node serves '" + store.config().raftGroup());
+    }
+
+    private int run(String... args) {
+        CommandLine cmd = AdminCommands.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int exit = cmd.execute(args);
+        cmd.getOut().flush();
+        cmd.getErr().flush();
+        return exit;
+    }
+
+    private void start() {
+        store = RaftPaymentStore.open(RaftPaymentStoreTest.config(dataDir.resolve("store"),
+                ClusterAdminSingleNodeTest.freePort()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+    }
+}
