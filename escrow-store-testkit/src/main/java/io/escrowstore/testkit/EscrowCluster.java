@@ -1,6 +1,7 @@
 package io.escrowstore.testkit;
 
 import com.alipay.sofa.jraft.NodeManager;
+import com.alipay.sofa.jraft.util.Endpoint;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.EscrowStoreException;
@@ -16,32 +17,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * N store nodes in this JVM on free loopback ports and temporary data directories, with lowered
  * election timeouts. Nodes are addressed by index {@code 0..size-1}; a stopped node keeps its data
- * directory and port, so {@link #restart} brings it back with its log and snapshots.
+ * directory and port, so {@link #restart} brings it back with its log and snapshots. The links
+ * between the nodes can be cut, slowed and made lossy through {@link #network()}.
  * {@link #close()} stops every node, waits for them, checks none is left registered in jraft's
- * JVM-global node manager, and deletes the data.
+ * JVM-global node manager, and deletes the data. {@link #addNode} and {@link #retire} grow and
+ * shrink the set of running nodes for membership changes.
  */
 public final class EscrowCluster implements AutoCloseable {
     private static final AtomicInteger GROUPS = new AtomicInteger();
     private static final ChannelId BARRIER_CHANNEL = ChannelId.of(0);
 
-    private final List<RaftStoreConfig> configs;
-    private final RaftPaymentStore[] nodes;
+    private final List<RaftStoreConfig> configs = new CopyOnWriteArrayList<>();
+    /** Grown (copied) under this cluster's monitor by {@link #addNode}. */
+    private volatile RaftPaymentStore[] nodes;
+    /** Nodes removed from the group: never restarted. */
+    private final Set<Integer> retired = ConcurrentHashMap.newKeySet();
     private final Path dataRoot;
     private final Duration awaitTimeout;
+    private final Network network;
     private boolean closed;
 
     private EscrowCluster(Builder builder) {
@@ -56,7 +69,7 @@ public final class EscrowCluster implements AutoCloseable {
         String raftGroup = "escrow-test-" + ProcessHandle.current().pid() + "-" + GROUPS.incrementAndGet();
         List<RaftStoreConfig> all = new ArrayList<>();
         for (int i = 0; i < builder.nodes; i++) {
-            all.add(RaftStoreConfig.builder()
+            all.add(builder.nodeSettings.apply(RaftStoreConfig.builder()
                     .groupId(builder.groupId)
                     .raftGroup(raftGroup)
                     .self(members.get(i))
@@ -65,11 +78,18 @@ public final class EscrowCluster implements AutoCloseable {
                     .electionTimeout(builder.electionTimeout)
                     .maxElectionDelay(builder.maxElectionDelay)
                     .requestTimeout(builder.requestTimeout)
-                    .snapshotInterval(builder.snapshotInterval)
+                    .snapshotInterval(builder.snapshotInterval))
                     .build());
         }
-        this.configs = List.copyOf(all);
+        this.configs.addAll(all);
         this.nodes = new RaftPaymentStore[builder.nodes];
+        this.network = new Network(members.stream().map(m -> new Endpoint(m.host(), m.port())).toList(), builder.seed);
+        try {
+            LinkRegistry.register(network.table());
+        } catch (IllegalStateException e) {
+            deleteRecursively(dataRoot);
+            throw e;
+        }
     }
 
     /** A builder for a 3-node cluster with 300 ms election timeouts. */
@@ -81,10 +101,21 @@ public final class EscrowCluster implements AutoCloseable {
     public synchronized EscrowCluster start() {
         for (int i = 0; i < nodes.length; i++) {
             if (nodes[i] == null) {
-                nodes[i] = RaftPaymentStore.open(configs.get(i));
+                nodes[i] = open(i);
             }
         }
         return this;
+    }
+
+    /** Opens node {@code i} with its RPC clients owned by it, so the network knows who sends. */
+    private RaftPaymentStore open(int i) {
+        Member self = configs.get(i).self();
+        return ClientOwner.runAs(new Endpoint(self.host(), self.port()), () -> RaftPaymentStore.open(configs.get(i)));
+    }
+
+    /** The links between the nodes: cut, slow or lossy them, then heal. */
+    public Network network() {
+        return network;
     }
 
     /** Number of nodes, running or not. */
@@ -167,19 +198,69 @@ public final class EscrowCluster implements AutoCloseable {
         }
     }
 
-    /** Starts node {@code i} again on its data directory and port. */
+    /**
+     * Crashes node {@code i}: cuts its links first, so it cannot hand leadership over or say
+     * goodbye as a graceful {@link #stop} would, then stops it and makes its links healthy again
+     * for when it is restarted. Idempotent.
+     */
+    public void crash(int i) {
+        network.isolate(i);
+        stop(i);
+        network.rejoin(i);
+    }
+
+    /** Starts node {@code i} again on its data directory and port. @throws IllegalStateException if retired */
     public synchronized RaftPaymentStore restart(int i) {
+        if (retired.contains(i)) {
+            throw new IllegalStateException("node " + i + " was retired");
+        }
         if (nodes[i] == null) {
-            nodes[i] = RaftPaymentStore.open(configs.get(i));
+            nodes[i] = open(i);
         }
         return nodes[i];
     }
 
-    /** Starts every stopped node. */
+    /** Starts every stopped node that was not retired. */
     public void restartAll() {
         for (int i = 0; i < nodes.length; i++) {
-            restart(i);
+            if (!retired.contains(i)) {
+                restart(i);
+            }
         }
+    }
+
+    /**
+     * Starts one more node, on a new free port and data directory, as a <i>joining</i> node
+     * ({@link RaftStoreConfig#joining()}): it runs but belongs to no configuration, and never
+     * votes, until a member adds it with {@code admin().addMember}. The network's link table covers
+     * only the nodes the cluster was built with, so links to and from added nodes stay healthy.
+     *
+     * @return the new node's index
+     */
+    public synchronized int addNode() {
+        int index = nodes.length;
+        Set<Integer> used = configs.stream().map(c -> c.self().port()).collect(Collectors.toSet());
+        int port = FreePorts.pick(1)[0];
+        while (used.contains(port)) {
+            port = FreePorts.pick(1)[0];
+        }
+        Member self = new Member("127.0.0.1", port);
+        List<Member> members = new ArrayList<>(configs.get(0).members());
+        members.add(self);
+        configs.add(configs.get(0).toBuilder().self(self).members(members).dataDir(dataRoot.resolve("node-" + index))
+                .joining(true).build());
+        nodes = Arrays.copyOf(nodes, index + 1);
+        nodes[index] = open(index);
+        return index;
+    }
+
+    /**
+     * Stops node {@code i} for good, as for a node removed from the group: it no longer runs, and
+     * {@link #restart} and {@link #restartAll} leave it stopped. Its data stays until {@link #close()}.
+     */
+    public void retire(int i) {
+        retired.add(i);
+        stop(i);
     }
 
     /**
@@ -242,8 +323,10 @@ public final class EscrowCluster implements AutoCloseable {
         for (int i = 0; i < nodes.length; i++) {
             stop(i);
         }
+        LinkRegistry.unregister(network.table());
         String raftGroup = configs.get(0).raftGroup();
-        int left = NodeManager.getInstance().getNodesByGroupId(raftGroup).size();
+        List<?> registered = NodeManager.getInstance().getNodesByGroupId(raftGroup);
+        int left = registered == null ? 0 : registered.size();
         deleteRecursively(dataRoot);
         if (left > 0) {
             throw new IllegalStateException(left + " jraft node(s) of group " + raftGroup + " still registered after close");
@@ -267,8 +350,26 @@ public final class EscrowCluster implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration snapshotInterval = Duration.ZERO;
         private Duration awaitTimeout = Duration.ofSeconds(30);
+        private long seed = 1;
+        private UnaryOperator<RaftStoreConfig.Builder> nodeSettings = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /**
+         * Adjusts every node's {@link RaftStoreConfig} after the testkit's settings, e.g. its
+         * {@code maxInFlight}. <b>Warning:</b> leave {@code groupId}, {@code raftGroup},
+         * {@code self}, {@code members} and {@code dataDir} alone; the cluster depends on them.
+         */
+        public Builder nodeSettings(UnaryOperator<RaftStoreConfig.Builder> nodeSettings) {
+            this.nodeSettings = nodeSettings;
+            return this;
+        }
+
+        /** Seed of the network's random choices (which messages are lost, how long each is delayed). Default 1. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
         }
 
         /** Number of nodes, 1..7. Default 3. */

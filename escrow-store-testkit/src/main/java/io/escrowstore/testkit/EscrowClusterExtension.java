@@ -1,5 +1,12 @@
 package io.escrowstore.testkit;
 
+import io.escrowstore.ChainChannel;
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.SyncResult;
+import io.escrowstore.Synced;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -18,15 +25,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final EscrowClusterExtension shared = EscrowClusterExtension.nodes(5);  // one cluster per class
  * }</pre>
  *
- * After every test it validates the cluster, like Caffeine's validation interceptor: it restarts
- * any node the test stopped, waits for a leader, and fails the test unless every node converges to
- * the same applied index and byte-identical channel table (SPEC §5 invariant 5).
+ * Each test also gets a fresh {@link #history()}; channels opened with {@link #open} are its
+ * starting point.
+ *
+ * <p>After every test that passed it validates the cluster, like Caffeine's validation
+ * interceptor: it heals every link the test cut or slowed, restarts any node the test stopped,
+ * waits for a leader, and fails the test unless every node converges to the same applied index and
+ * byte-identical channel table (SPEC §5 invariant 5). If the test recorded anything in
+ * {@link #history()}, it then runs {@link HistoryChecker} and {@link LinearizabilityChecker} on it
+ * ({@link Verification}) and fails the test on a violation. <b>Warning:</b> stop your load before
+ * the test method returns, so every recorded call has completed.
  */
 public final class EscrowClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
     private final UnaryOperator<EscrowCluster.Builder> settings;
     private EscrowCluster cluster;
     private boolean perClass;
+    private History history = new History();
+    private final Map<ChannelId, ChannelState> opened = new ConcurrentHashMap<>();
 
     private EscrowClusterExtension(UnaryOperator<EscrowCluster.Builder> settings) {
         this.settings = settings;
@@ -50,6 +66,26 @@ public final class EscrowClusterExtension implements BeforeAllCallback, AfterAll
         return cluster;
     }
 
+    /** This test's history: record calls in it (e.g. with {@link DoubleSpendLoad}) to have them checked after the test. */
+    public History history() {
+        return history;
+    }
+
+    /**
+     * Opens {@code chain}'s channel through any node and remembers its state as the channel's
+     * state before the history.
+     *
+     * @throws AssertionError if the store does not answer {@code Synced}
+     */
+    public ChannelState open(ChainChannel chain) {
+        SyncResult result = cluster().anyNode().syncFromChain(chain);
+        if (!(result instanceof Synced synced)) {
+            throw new AssertionError("opening " + chain.channelId() + " answered " + result);
+        }
+        opened.put(chain.channelId(), synced.state());
+        return synced.state();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
@@ -58,6 +94,8 @@ public final class EscrowClusterExtension implements BeforeAllCallback, AfterAll
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        history = new History();
+        opened.clear();
         if (!perClass) {
             cluster = settings.apply(EscrowCluster.builder()).start();
         }
@@ -82,9 +120,16 @@ public final class EscrowClusterExtension implements BeforeAllCallback, AfterAll
     }
 
     private void validate() {
+        cluster.network().heal();
         cluster.restartAll();
         cluster.awaitLeader();
         cluster.awaitConvergence();
+        if (history.size() > 0) {
+            Verification.Report report = Verification.afterHealing(cluster, history, Map.copyOf(opened));
+            if (!report.ok()) {
+                throw new AssertionError("history check failed after the test:\n" + report.describe());
+            }
+        }
     }
 
     private void closeCluster() {

@@ -18,7 +18,8 @@ import java.util.stream.LongStream;
 /**
  * The demo: a 3-node store in this JVM, simulated replicas shown the same payments concurrently
  * (double-spend attempts), the leader stopped midway and restarted later, then the history checked
- * against the final state of every node. Exits 1 on any violation.
+ * against the final state of every node; then a reservation whose owner dies and expires, and a
+ * settlement round ({@link LifecycleShow}). Exits 1 on any violation.
  *
  * <p>Arguments (all optional): {@code seconds} (default 20), {@code channels} (64), {@code clients} (16), {@code seed} (42).
  */
@@ -53,7 +54,8 @@ public final class EscrowDemo {
             int leaderChanges = 0;
             Optional<Integer> lastLeader = Optional.of(leader);
             Integer stopped = null;
-            DoubleSpendLoad load = new DoubleSpendLoad(cluster, channels, clients, PRICE, seed, history).start();
+            DoubleSpendLoad load = DoubleSpendLoad.builder(cluster, history).channels(channels).clients(clients)
+                    .price(PRICE).seed(seed).readShare(0).start();
             try (load) {
                 for (int second = 1; second <= seconds; second++) {
                     Thread.sleep(1000);
@@ -72,7 +74,7 @@ public final class EscrowDemo {
                         lastLeader = now;
                     }
                     out.printf("  %3ds  attempted %7d  accepted %6d  rejected %7d  unknown %4d  leader %s%n", second,
-                            load.attempted(), load.accepted(), load.rejected(), load.unknown(),
+                            load.attempted(), load.accepted(), load.rejected(), load.indeterminate() + load.failed(),
                             now.map(i -> "node " + i).orElse("(election)"));
                 }
             }
@@ -86,7 +88,8 @@ public final class EscrowDemo {
             }
             HistoryChecker.Verdict verdict = HistoryChecker.check(history, finals);
             printTable(out, load, leaderChanges, verdict, (System.nanoTime() - started) / 1_000_000);
-            return verdict.ok() ? 0 : 1;
+            boolean lifecycleOk = LifecycleShow.run(cluster, ids, PRICE, out);
+            return verdict.ok() && lifecycleOk ? 0 : 1;
         }
     }
 
@@ -102,7 +105,8 @@ public final class EscrowDemo {
                 out.printf("| rejected %-21s | %7d |%n", reason, load.rejected(reason));
             }
         }
-        out.printf("| failed (outcome unknown)       | %7d |%n", load.unknown());
+        out.printf("| failed, outcome unknown        | %7d |%n", load.indeterminate());
+        out.printf("| failed, not applied            | %7d |%n", load.failed());
         out.printf("| leader changes                 | %7d |%n", leaderChanges);
         out.println();
         out.printf("double-accepted: %d%n", verdict.doubleAccepted());

@@ -1,0 +1,152 @@
+package io.escrowstore.testkit;
+
+import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
+import io.escrowstore.SyncResult;
+import io.escrowstore.Synced;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+
+/**
+ * One fault-suite run: a cluster, 16 open channels, double-spend traffic with reads from 8
+ * simulated clients recorded in a history, and the faults the test injects. Waits are bounded
+ * polls on the load's progress, never sleeps.
+ */
+final class SuiteRun implements AutoCloseable {
+    static final long PRICE = 10;
+    static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(60);
+    private static final long DEPOSIT = 1_000_000_000L;
+    private static final int CHANNELS = 16;
+
+    final String suite;
+    final int nodes;
+    final long seed;
+    final Random random;
+    final EscrowCluster cluster;
+    final History history = new History();
+    private final Map<ChannelId, ChannelState> initial = new HashMap<>();
+    private final DoubleSpendLoad load;
+    private final AtomicLong nodeFaults = new AtomicLong();
+    private final long startedNanos = System.nanoTime();
+
+    SuiteRun(String suite, int nodes, long seed, UnaryOperator<EscrowCluster.Builder> settings) {
+        this.suite = suite;
+        this.nodes = nodes;
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.cluster = settings.apply(EscrowCluster.builder().nodes(nodes).seed(seed)
+                .requestTimeout(Duration.ofSeconds(2))).start();
+        try {
+            cluster.awaitLeader();
+            List<Long> channels = LongStream.rangeClosed(1, CHANNELS).boxed().toList();
+            for (long id : channels) {
+                SyncResult opened = cluster.anyNode().syncFromChain(TestChannels.opened(cluster.groupId(), id, DEPOSIT));
+                initial.put(ChannelId.of(id), ((Synced) opened).state());
+            }
+            this.load = DoubleSpendLoad.builder(cluster, history).channels(channels).clients(8).price(PRICE).seed(seed)
+                    .readShare(0.25).start();
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    Network network() {
+        return cluster.network();
+    }
+
+    /** Crashes node {@code i} (links cut first, then stopped). */
+    void crash(int i) {
+        cluster.crash(i);
+        nodeFaults.incrementAndGet();
+    }
+
+    /** Stops node {@code i} gracefully. */
+    void stop(int i) {
+        cluster.stop(i);
+        nodeFaults.incrementAndGet();
+    }
+
+    /** Takes a snapshot on node {@code i} and waits for it, at most {@link #PROGRESS_TIMEOUT}. */
+    void snapshot(int i) {
+        try {
+            cluster.node(i).snapshot().get(PROGRESS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while node " + i + " took a snapshot", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("node " + i + " took no snapshot within " + PROGRESS_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    /** Fault injections so far: link faults plus node crashes and stops. */
+    long faults() {
+        return network().faultsInjected() + nodeFaults.get();
+    }
+
+    /** Waits until {@code more} further claims were accepted. */
+    void awaitAccepted(long more) {
+        long target = load.accepted() + more;
+        Await.until(PROGRESS_TIMEOUT, () -> target + " accepted claims (now " + load.accepted() + ", links "
+                + network().describe() + ", running " + cluster.running() + ")", () -> load.accepted() >= target);
+    }
+
+    /** Waits until {@code more} further claims completed, with any outcome: a fault window measured in traffic. */
+    void awaitCompletedClaims(long more) {
+        long target = completedClaims() + more;
+        Await.until(PROGRESS_TIMEOUT, () -> target + " completed claims (now " + completedClaims() + ")",
+                () -> completedClaims() >= target);
+    }
+
+    private long completedClaims() {
+        return load.accepted() + load.rejected() + load.indeterminate() + load.failed();
+    }
+
+    /** Operations on {@code node} invoked at or after {@code fromNanos} that completed by {@code toNanos}. */
+    List<History.Operation> within(int node, long fromNanos, long toNanos) {
+        List<History.Operation> ops = new ArrayList<>();
+        for (History.Operation op : history.operations()) {
+            if (op.node() == node && op.invokedNanos() >= fromNanos && op.completedNanos() <= toNanos) {
+                ops.add(op);
+            }
+        }
+        return ops;
+    }
+
+    /** Store calls that outlived their deadline (expected 0). */
+    long overdueCalls() {
+        return load.overdue();
+    }
+
+    /** Stops the load, heals, restarts, converges and runs both checkers. */
+    SuiteTable.Row finish() {
+        load.close();
+        Verification.Report report = Verification.afterHealing(cluster, history, initial);
+        Map<History.Outcome, Long> claims = history.outcomes(History.Kind.CLAIM);
+        Map<History.Outcome, Long> reads = history.outcomes(History.Kind.READ);
+        return new SuiteTable.Row(suite, nodes, seed, (System.nanoTime() - startedNanos) / 1_000_000, history.size(),
+                claims.get(History.Outcome.ACCEPTED), claims.get(History.Outcome.REJECTED),
+                claims.get(History.Outcome.INDETERMINATE), claims.get(History.Outcome.FAILED),
+                reads.get(History.Outcome.READ), faults(), network().messagesLost(), network().messagesDelayed(),
+                report);
+    }
+
+    @Override
+    public void close() {
+        try {
+            load.close();
+        } finally {
+            cluster.close();
+        }
+    }
+}

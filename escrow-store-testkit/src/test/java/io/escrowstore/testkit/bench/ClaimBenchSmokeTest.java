@@ -1,0 +1,74 @@
+package io.escrowstore.testkit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the claim benchmark for about 2 s and checks only that it wrote one well-formed result
+ * row (CSV and JSON). No throughput or latency assertions: those depend on the machine.
+ */
+class ClaimBenchSmokeTest {
+
+    @Test
+    void writesOneWellFormedRow(@TempDir Path results, @TempDir Path data) throws Exception {
+        ClaimBench.execute("--nodes", "3", "--clients", "4", "--channels", "64", "--warmup", "500ms",
+                "--duration", "2s", "--election-timeout", "300ms", "--max-election-delay", "300ms",
+                "--results-dir", results.toString(), "--data-dir", data.toString(), "--label", "smoke-test");
+
+        List<String> csv = Files.readAllLines(results.resolve("bench.csv"), StandardCharsets.UTF_8);
+        assertThat(csv).hasSize(2);
+        List<String> header = fields(csv.get(0));
+        List<String> row = fields(csv.get(1));
+        assertThat(row).hasSameSizeAs(header);
+        assertThat(header).contains("accepted_per_s", "rejected_per_s", "acc_p50_ms", "acc_p90_ms", "acc_p99_ms",
+                "acc_p999_ms", "acc_max_ms", "process_cpu_cores", "gc_ms", "audit");
+        assertThat(row.get(header.indexOf("label"))).isEqualTo("smoke-test");
+        assertThat(row.get(header.indexOf("nodes"))).isEqualTo("3");
+        assertThat(row.get(header.indexOf("clients"))).isEqualTo("4");
+        for (String numeric : List.of("accepted_per_s", "rejected_per_s", "process_cpu_cores", "gc_ms", "acked_total")) {
+            Double.parseDouble(row.get(header.indexOf(numeric)));
+        }
+        assertThat(row.get(header.indexOf("audit"))).isIn("ok", "FAILED");
+
+        List<String> json = Files.readAllLines(results.resolve("bench.jsonl"), StandardCharsets.UTF_8);
+        assertThat(json).hasSize(1);
+        assertThat(json.get(0)).startsWith("{\"time\":").endsWith("}").contains("\"accepted_per_s\":",
+                "\"label\":\"smoke-test\"");
+    }
+
+    /** Splits one CSV line, honouring double-quoted fields. */
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+}
