@@ -5,10 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The payment-channel state shared by every replica of a paid service. Each replica embeds one
@@ -55,7 +52,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #claimAsync}; returns within the request deadline. */
     default ClaimResult claim(ClaimRequest request) {
-        return await(claimAsync(request), request.requestId());
+        return Blocking.await(claimAsync(request), request.requestId());
     }
 
     /**
@@ -75,7 +72,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #syncFromChainAsync(ChainChannel, RequestId)}; returns within the request deadline. */
     default SyncResult syncFromChain(ChainChannel chain, RequestId requestId) {
-        return await(syncFromChainAsync(chain, requestId), requestId);
+        return Blocking.await(syncFromChainAsync(chain, requestId), requestId);
     }
 
     /** Blocking twin of {@link #syncFromChainAsync(ChainChannel)}; returns within the request deadline. */
@@ -98,7 +95,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #reserveAsync}; returns within the request deadline. */
     default ReserveResult reserve(ClaimRequest request, Duration lease) {
-        return await(reserveAsync(request, lease), request.requestId());
+        return Blocking.await(reserveAsync(request, lease), request.requestId());
     }
 
     /**
@@ -110,7 +107,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #commitAsync}; returns within the request deadline. */
     default ClaimResult commit(ReservationId reservationId) {
-        return await(commitAsync(reservationId), reservationId.commitRequestId());
+        return Blocking.await(commitAsync(reservationId), reservationId.commitRequestId());
     }
 
     /** Drops a reservation without charging it. Retrying is safe, as for {@link #commitAsync}. */
@@ -118,7 +115,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #releaseAsync}; returns within the request deadline. */
     default ReleaseResult release(ReservationId reservationId) {
-        return await(releaseAsync(reservationId), reservationId.releaseRequestId());
+        return Blocking.await(releaseAsync(reservationId), reservationId.releaseRequestId());
     }
 
     /**
@@ -135,7 +132,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #startSettlementsAsync}; returns within the request deadline. */
     default Map<ChannelId, SettlementResult> startSettlements(List<ChannelId> channelIds, RequestId requestId) {
-        return await(startSettlementsAsync(channelIds, requestId), requestId);
+        return Blocking.await(startSettlementsAsync(channelIds, requestId), requestId);
     }
 
     /** {@link #startSettlements} of one channel. */
@@ -154,7 +151,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #finishSettlementsAsync}; returns within the request deadline. */
     default List<Settlement> finishSettlements(ChannelId channelId, BigInteger chainNonce, RequestId requestId) {
-        return await(finishSettlementsAsync(channelId, chainNonce, requestId), requestId);
+        return Blocking.await(finishSettlementsAsync(channelId, chainNonce, requestId), requestId);
     }
 
     /** Linearizable read of every channel with an authorized amount above 0, ordered by channel id. */
@@ -162,7 +159,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #unclaimedAsync}; returns within the request deadline. */
     default List<ChannelState> unclaimed() {
-        return await(unclaimedAsync(), null);
+        return Blocking.await(unclaimedAsync(), null);
     }
 
     /** Linearizable read of every pending settlement, ordered by channel id. */
@@ -170,7 +167,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #settlementsAsync}; returns within the request deadline. */
     default List<Settlement> settlements() {
-        return await(settlementsAsync(), null);
+        return Blocking.await(settlementsAsync(), null);
     }
 
     /**
@@ -183,7 +180,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #claimOutcomeAsync}; returns within the request deadline. */
     default Optional<ClaimResult> claimOutcome(RequestId requestId) {
-        return await(claimOutcomeAsync(requestId), null);
+        return Blocking.await(claimOutcomeAsync(requestId), null);
     }
 
     /** Reads a channel with the given consistency; empty if the store does not know it. */
@@ -196,7 +193,7 @@ public interface PaymentStore extends AutoCloseable {
 
     /** Blocking twin of {@link #channelAsync}; returns within the request deadline. */
     default Optional<ChannelState> channel(ChannelId channelId, ReadConsistency consistency) {
-        return await(channelAsync(channelId, consistency), null);
+        return Blocking.await(channelAsync(channelId, consistency), null);
     }
 
     /** This node's local view of the group; never blocks on the network. */
@@ -209,25 +206,4 @@ public interface PaymentStore extends AutoCloseable {
      */
     @Override
     void close();
-
-    /** Waits for {@code future}; an interrupted wait for a mutation ({@code requestId} given) is indeterminate. */
-    private static <T> T await(CompletableFuture<T> future, RequestId requestId) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (requestId != null) {
-                throw new IndeterminateOutcomeException(requestId, "interrupted while waiting for the store");
-            }
-            throw new EscrowStoreException("interrupted while waiting for the store", e);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new EscrowStoreException("store call failed", cause);
-        } catch (CancellationException e) {
-            throw new EscrowStoreException("store call was cancelled", e);
-        }
-    }
 }

@@ -6,7 +6,10 @@ import io.escrowstore.ChannelId;
 import io.escrowstore.ClaimRequest;
 import io.escrowstore.GroupId;
 import io.escrowstore.Payment;
+import io.escrowstore.PaymentStore;
 import io.escrowstore.Signature;
+import io.escrowstore.SyncResult;
+import io.escrowstore.Synced;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,6 +36,21 @@ public final class TestChannels {
     /** A freshly opened channel of {@code group}: nonce 0, {@code value} escrowed, far expiration. */
     public static ChainChannel opened(GroupId group, long channelId, long value) {
         return onChain(group, channelId, 0, value);
+    }
+
+    /**
+     * Syncs freshly opened channels {@code ids} of {@code group} into {@code store}, each with
+     * {@code deposit} escrowed.
+     *
+     * @throws AssertionError if the store does not answer {@code Synced} for one of them
+     */
+    public static void openAll(PaymentStore store, GroupId group, long deposit, long... ids) {
+        for (long id : ids) {
+            SyncResult result = store.syncFromChain(opened(group, id, deposit));
+            if (!(result instanceof Synced)) {
+                throw new AssertionError("opening channel " + id + " answered " + result);
+            }
+        }
     }
 
     /** A channel as the chain shows it at {@code nonce}. */

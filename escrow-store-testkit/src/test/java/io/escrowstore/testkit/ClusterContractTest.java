@@ -12,7 +12,6 @@ import io.escrowstore.NoQuorumException;
 import io.escrowstore.RejectReason;
 import io.escrowstore.Rejected;
 import io.escrowstore.StoreUnavailableException;
-import io.escrowstore.Synced;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.StateDigest;
 import java.math.BigInteger;
@@ -46,10 +45,7 @@ abstract class ClusterContractTest {
     }
 
     void open(long... channelIds) {
-        for (long id : channelIds) {
-            assertThat(cluster().anyNode().syncFromChain(TestChannels.opened(cluster().groupId(), id, DEPOSIT)))
-                    .isInstanceOf(Synced.class);
-        }
+        TestChannels.openAll(cluster().anyNode(), cluster().groupId(), DEPOSIT, channelIds);
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.escrowstore.ReserveResult;
 import io.escrowstore.Settlement;
 import io.escrowstore.SettlementResult;
 import io.escrowstore.SettlementStarted;
-import io.escrowstore.Synced;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.StateDigest;
 import java.math.BigInteger;
@@ -43,10 +42,7 @@ class LifecycleTest {
     }
 
     void open(long... channelIds) {
-        for (long id : channelIds) {
-            assertThat(cluster().anyNode().syncFromChain(TestChannels.opened(cluster().groupId(), id, DEPOSIT)))
-                    .isInstanceOf(Synced.class);
-        }
+        TestChannels.openAll(cluster().anyNode(), cluster().groupId(), DEPOSIT, channelIds);
     }
 
     @Test
