@@ -3,6 +3,7 @@ package io.escrowstore.raft;
 import com.alipay.sofa.jraft.error.RemotingException;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.InvokeCallback;
+import com.alipay.sofa.jraft.rpc.RaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
@@ -23,11 +24,14 @@ final class AdminClient implements AutoCloseable {
     private final RpcClient client;
     private final Executor executor;
 
-    /** @param executor where answers are handed over; never a bolt thread */
-    AdminClient(Executor executor) {
+    /**
+     * @param executor where answers are handed over; never a bolt thread
+     * @param security configures the client's connections (TLS), or null for plaintext
+     */
+    AdminClient(Executor executor, RaftRpcFactory.ConfigHelper<RpcClient> security) {
         RpcSerializer.register();
         this.executor = executor;
-        this.client = RpcFactoryHelper.rpcFactory().createRpcClient();
+        this.client = RpcFactoryHelper.rpcFactory().createRpcClient(security);
         this.client.init(new RpcOptions());
     }
 

@@ -89,9 +89,36 @@ final class AdminCommands {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
+        private final Properties file = new Properties();
+
+        /**
+         * The TLS identity of the --config file's member (the admin command connects as that
+         * member), or null if the file names no key store; the node's certificate must name one of
+         * the file's members.
+         */
+        TransportSecurity security() {
+            try {
+                return LauncherTls.from(file::getProperty).map(tls -> TransportSecurity.of(tls, () -> memberHosts(),
+                        "admin")).orElse(null);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid TLS settings in --config file " + config + ": "
+                        + e.getMessage());
+            }
+        }
+
+        private java.util.Set<String> memberHosts() {
+            java.util.Set<String> hosts = new java.util.HashSet<>();
+            for (String member : file.getProperty("members", "").split(",")) {
+                if (!member.isBlank()) {
+                    hosts.add(Member.parse(member.trim()).host().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            hosts.add(node.host().toLowerCase(java.util.Locale.ROOT));
+            return hosts;
+        }
+
         /** The node to ask and its group, from the flags, else the config file. */
         AdminRequest.Builder request(AdminRequest.Kind kind) {
-            Properties file = new Properties();
             if (config != null) {
                 try (Reader in = Files.newBufferedReader(config)) {
                     file.load(in);
@@ -130,8 +157,9 @@ final class AdminCommands {
             AdminRequest request = request().toBuilder().setTimeoutMillis(timeout().toMillis()).build();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            TransportSecurity security = target.security();
             ExecutorService executor = Executors.newSingleThreadExecutor(new NamedThreads("escrow-admin"));
-            try (AdminClient client = new AdminClient(executor)) {
+            try (AdminClient client = new AdminClient(executor, security == null ? null : security.clientHelper())) {
                 AdminClient.Sent sent = client.send(target.node, request, timeout().toMillis() + 1_000)
                         .get(timeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
                 if (sent.response() == null) {

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * rate-limited warning), answers DESCRIBE from this node's own view, and hands every other kind to
  * the {@link AdminService}, which runs it on the leader.
  *
- * <p><b>Warning:</b> like forwarded commands, admin requests are not authenticated: whoever
- * reaches the Raft port can ask for a membership change. The Raft port belongs on a network only
- * the members reach.
+ * <p><b>Warning:</b> like forwarded commands, admin requests are authenticated only by the
+ * transport: with TLS configured only members reach this processor; without it, whoever reaches
+ * the Raft port can ask for a membership change (see {@code docs/security.md}).
  */
 final class AdminProcessor implements RpcProcessor<AdminRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminProcessor.class);

@@ -30,10 +30,17 @@ final class CommandApplier {
 
     private final ChannelLedger ledger;
     private final DedupTable dedup;
+    private final boolean unsafeSkipDedup;
 
     CommandApplier(ChannelLedger ledger, DedupTable dedup) {
+        this(ledger, dedup, false);
+    }
+
+    /** @param unsafeSkipDedup TEST ONLY, breaks safety: ignore the dedup table and evaluate every request again */
+    CommandApplier(ChannelLedger ledger, DedupTable dedup, boolean unsafeSkipDedup) {
         this.ledger = ledger;
         this.dedup = dedup;
+        this.unsafeSkipDedup = unsafeSkipDedup;
     }
 
     /** @throws IllegalArgumentException if the entry is malformed (nothing was changed) */
@@ -48,13 +55,13 @@ final class CommandApplier {
         Supplier<CommandResult> operation = operation(command, requestId, index);
         byte[] bodyHash = Digests.sha256(command.toBuilder().clearStamp().build().toByteArray());
         int kind = command.getBodyCase().getNumber();
-        DedupMsg known = dedup.find(kind, requestId).orElse(null);
+        DedupMsg known = unsafeSkipDedup ? null : dedup.find(kind, requestId).orElse(null);
         if (known != null && !Arrays.equals(known.getBodyHash().toByteArray(), bodyHash)) {
             return Results.invalid("request id " + requestId + " was already used for a different request");
         }
         ledger.advanceClock(stamp.getLeaderTimeMillis());
         dedup.evict(ledger.logTimeMillis(), stamp.getDedupMaxEntries(), stamp.getDedupRetentionMillis());
-        known = dedup.find(kind, requestId).orElse(null);
+        known = unsafeSkipDedup ? null : dedup.find(kind, requestId).orElse(null);
         if (known != null) {
             return replay(known, requestId);
         }

@@ -2,6 +2,7 @@ package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.InvokeCallback;
+import com.alipay.sofa.jraft.rpc.RaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
@@ -25,10 +26,11 @@ final class ForwardClient implements AutoCloseable {
     private final String raftGroup;
     private final Executor executor;
 
-    ForwardClient(String raftGroup, Executor executor) {
+    /** @param security configures the client's connections (TLS), or null for plaintext */
+    ForwardClient(String raftGroup, Executor executor, RaftRpcFactory.ConfigHelper<RpcClient> security) {
         this.raftGroup = raftGroup;
         this.executor = executor;
-        this.client = RpcFactoryHelper.rpcFactory().createRpcClient();
+        this.client = RpcFactoryHelper.rpcFactory().createRpcClient(security);
         this.client.init(new RpcOptions());
     }
 

@@ -130,6 +130,39 @@ public final class NodeLauncher implements Callable<Integer> {
             description = "Deadline of a membership change, catch-up included, 1s..1h. Default: 2m.")
     private Duration adminTimeout;
 
+    @Option(names = "--tls-key-store", paramLabel = "FILE",
+            description = "Turns on mutual TLS: this member's key pair and certificate (PKCS12 unless "
+                    + "--tls-key-store-type). Needs the other --tls-* keys. See docs/security.md.")
+    private String tlsKeyStore;
+
+    @Option(names = "--tls-key-store-password", paramLabel = "PASSWORD",
+            description = "Password of --tls-key-store. Put it in the --config file (mode 600), not on the command line.")
+    private String tlsKeyStorePassword;
+
+    @Option(names = "--tls-key-store-type", paramLabel = "TYPE", description = "PKCS12 (default) or JKS.")
+    private String tlsKeyStoreType;
+
+    @Option(names = "--tls-trust-store", paramLabel = "FILE",
+            description = "The replica group's CA certificate(s); trusted for nothing but this group.")
+    private String tlsTrustStore;
+
+    @Option(names = "--tls-trust-store-password", paramLabel = "PASSWORD", description = "Password of --tls-trust-store.")
+    private String tlsTrustStorePassword;
+
+    @Option(names = "--tls-trust-store-type", paramLabel = "TYPE", description = "PKCS12 (default) or JKS.")
+    private String tlsTrustStoreType;
+
+    @Option(names = "--tls-protocols", paramLabel = "LIST", description = "Comma-separated. Default: TLSv1.3,TLSv1.2.")
+    private String tlsProtocols;
+
+    @Option(names = "--tls-cipher-suites", paramLabel = "LIST", description = "Comma-separated. Default: the JDK's.")
+    private String tlsCipherSuites;
+
+    @Option(names = "--unsafe-plaintext", arity = "0..1", paramLabel = "BOOLEAN",
+            description = "Run without TLS on purpose (the Raft port is then unauthenticated). Without TLS the node "
+                    + "logs a warning either way. Default: false.")
+    private Boolean unsafePlaintext;
+
     @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "10s",
             description = "How often to log the node's status, or 0 for never. Default: ${DEFAULT-VALUE}.")
     private Duration statusInterval;
@@ -179,6 +212,10 @@ public final class NodeLauncher implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         RaftStoreConfig config = storeConfig();
         Logger log = log();
+        if (!config.unsafeSwitches().isEmpty()) {
+            log.error("Refusing to start: test-only unsafe switches {} are on", config.unsafeSwitches());
+            return CommandLine.ExitCode.USAGE;
+        }
         log.info("Starting store node: {}", config);
         RaftPaymentStore store;
         try {
@@ -238,6 +275,19 @@ public final class NodeLauncher implements Callable<Integer> {
         ifSet(snapshotLogEntries, builder::snapshotLogEntries);
         ifSet(adminTimeout, builder::adminTimeout);
         try {
+            Map<String, String> tls = new java.util.HashMap<>();
+            tls.put(LauncherTls.KEY_STORE, tlsKeyStore);
+            tls.put(LauncherTls.KEY_STORE_PASSWORD, tlsKeyStorePassword);
+            tls.put(LauncherTls.KEY_STORE_TYPE, tlsKeyStoreType);
+            tls.put(LauncherTls.TRUST_STORE, tlsTrustStore);
+            tls.put(LauncherTls.TRUST_STORE_PASSWORD, tlsTrustStorePassword);
+            tls.put(LauncherTls.TRUST_STORE_TYPE, tlsTrustStoreType);
+            tls.put(LauncherTls.PROTOCOLS, tlsProtocols);
+            tls.put(LauncherTls.CIPHER_SUITES, tlsCipherSuites);
+            LauncherTls.from(tls::get).ifPresent(builder::tls);
+            if (Boolean.TRUE.equals(unsafePlaintext)) {
+                builder.unsafePlaintext();
+            }
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw invalidConfig(e);

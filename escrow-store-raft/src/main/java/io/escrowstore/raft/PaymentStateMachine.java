@@ -72,9 +72,15 @@ final class PaymentStateMachine extends StateMachineAdapter {
 
     PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
             StoreStats stats, SnapshotPolicy snapshotPolicy) {
+        this(ledger, snapshotWriter, name, membership, stats, snapshotPolicy, false);
+    }
+
+    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()} */
+    PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
+            StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup) {
         this.membership = membership;
         this.ledger = ledger;
-        this.applier = new CommandApplier(ledger, dedup);
+        this.applier = new CommandApplier(ledger, dedup, unsafeSkipDedup);
         this.snapshotWriter = snapshotWriter;
         this.name = name;
         this.stats = stats;
@@ -299,6 +305,21 @@ final class PaymentStateMachine extends StateMachineAdapter {
 
     long invalidEntries() {
         return invalidEntries.get();
+    }
+
+    /**
+     * TEST ONLY ({@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}): the outcome {@code entry}
+     * would have on a copy of the current state, which is left unchanged.
+     */
+    CommandResult preview(byte[] entry) {
+        return underReadLock(() -> {
+            try {
+                return new CommandApplier(ledger.scratchCopy(), new DedupTable()).apply(ByteBuffer.wrap(entry),
+                        appliedIndex + 1);
+            } catch (IllegalArgumentException e) {
+                return Results.invalid(e.getMessage());
+            }
+        });
     }
 
     Optional<ChannelState> channel(ChannelId channelId) {

@@ -21,6 +21,7 @@ final class Proposer {
     private final Executor executor;
     private final LongSupplier clock;
     private final EntryStamp template;
+    private final boolean unsafeAcknowledgeBeforeCommit;
 
     /**
      * @param node the local node, null until it has started
@@ -28,6 +29,13 @@ final class Proposer {
      */
     Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
             int dedupMaxEntries, Duration dedupRetention) {
+        this(node, fsm, executor, clock, dedupMaxEntries, dedupRetention, false);
+    }
+
+    /** @param unsafeAcknowledgeBeforeCommit TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()} */
+    Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
+            int dedupMaxEntries, Duration dedupRetention, boolean unsafeAcknowledgeBeforeCommit) {
+        this.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
         this.node = node;
         this.fsm = fsm;
         this.executor = executor;
@@ -55,9 +63,14 @@ final class Proposer {
         }
         CommandClosure closure = new CommandClosure(executor);
         EntryStamp entryStamp = template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
-        Task task = new Task(ByteBuffer.wrap(Commands.stamp(command, entryStamp)), closure);
+        byte[] entry = Commands.stamp(command, entryStamp);
+        Task task = new Task(ByteBuffer.wrap(entry), closure);
         task.setExpectedTerm(term);
         local.apply(task);
+        if (unsafeAcknowledgeBeforeCommit) {
+            // TEST ONLY, deliberately wrong: answer before the entry commits
+            return CompletableFuture.supplyAsync(() -> Outcomes.applied(fsm.preview(entry)), executor);
+        }
         return closure.future();
     }
 }

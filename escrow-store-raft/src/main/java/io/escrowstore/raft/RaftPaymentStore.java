@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * <p>Engine settings are fixed for safety: every log entry and every term/vote change is fsynced
  * before it counts, entries carry checksums, reads use read-index (never leases), and jraft's
  * unauthenticated CLI service is disabled. The RPC server binds only the configured host.
+ *
+ * <p>With {@link RaftStoreConfig#tls()} every connection this node accepts or opens (Raft,
+ * forwarded commands, admin requests) is mutual TLS with member identity checks; without it the
+ * Raft port is unauthenticated and the node says so at WARN when it starts.
  */
 public final class RaftPaymentStore implements PaymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
@@ -86,11 +90,22 @@ public final class RaftPaymentStore implements PaymentStore {
     private final RaftClusterAdmin admin;
     private final ForwardProcessor forwardProcessor;
     private final AdminProcessor adminProcessor;
+    private final TransportSecurity security;
+    /**
+     * Hosts a peer certificate may name, refreshed by the timer: the handshake check runs on netty
+     * threads, which must never wait for the node's lock (jraft holds it while connecting).
+     */
+    private volatile Set<String> peerHosts;
     private volatile boolean closed;
 
     private RaftPaymentStore(RaftStoreConfig config) {
         this.config = config;
         this.name = config.raftGroup() + "/" + config.self();
+        MembershipView membership = new MembershipView(config.joining() ? List.of() : config.members());
+        // before any thread exists: an unreadable key or trust store fails here, leaking nothing
+        this.peerHosts = peerHosts(config, List.of());
+        this.security = config.tls().map(tls -> TransportSecurity.of(tls, () -> this.peerHosts, name)).orElse(null);
+        logTransport(config, name);
         this.ownCallbackExecutor = config.callbackExecutor().isPresent() ? null
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                         new NamedThreads("escrow-callback-" + config.self()));
@@ -98,25 +113,32 @@ public final class RaftPaymentStore implements PaymentStore {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-timer-" + config.self()));
         this.snapshotWriter = Executors.newSingleThreadExecutor(new NamedThreads("escrow-snapshot-" + config.self()));
         this.inFlight = new Semaphore(config.maxInFlight());
-        MembershipView membership = new MembershipView(config.joining() ? List.of() : config.members());
         SnapshotPolicy snapshotPolicy = new SnapshotPolicy(config.snapshotLogEntries(), callbackExecutor, stats, name);
+        if (!config.unsafeSwitches().isEmpty()) {
+            LOG.error("{}: TEST-ONLY UNSAFE SWITCHES ARE ON, this node can lose or duplicate payments: {}", name,
+                    config.unsafeSwitches());
+        }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
-                snapshotPolicy);
+                snapshotPolicy, config.unsafeSkipRequestDedup());
 
         RpcSerializer.register();
-        RpcServer rpcServer = new BoltRpcServer(
-                new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true));
+        com.alipay.remoting.rpc.RpcServer boltServer =
+                new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true);
+        if (security != null) {
+            security.secure(boltServer);
+        }
+        RpcServer rpcServer = new BoltRpcServer(boltServer);
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
-                config.dedupMaxEntries(), config.dedupRetention());
+                config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
         this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer);
         rpcServer.registerProcessor(forwardProcessor);
-        this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor);
+        this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor, clientHelper());
         this.router = new RequestRouter(config.self(), nodeRef, proposer, forwardClient, scheduler, callbackExecutor,
                 config.requestTimeout(), stats);
-        this.adminClient = new AdminClient(callbackExecutor);
+        this.adminClient = new AdminClient(callbackExecutor, clientHelper());
         Poll poll = new Poll(scheduler, callbackExecutor);
         MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, adminClient,
                 new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats);
@@ -128,7 +150,7 @@ public final class RaftPaymentStore implements PaymentStore {
         this.admin = new RaftClusterAdmin(config.raftGroup(), adminService, config.requestTimeout());
         Node started;
         try {
-            started = groupService.start();
+            started = security == null ? groupService.start() : security.duringNodeInit(groupService::start);
         } catch (RuntimeException e) {
             releaseResources();
             String refused = fsm.snapshotLoadFailure();
@@ -141,10 +163,32 @@ public final class RaftPaymentStore implements PaymentStore {
             throw new StoreUnavailableException("could not start node " + name + (refused != null ? ": " + refused
                     : " (see the log for jraft's reason; a corrupted snapshot or log refuses to start)"));
         }
+        if (security != null && !security.isNodeClientSecured()) {
+            groupService.shutdown();
+            try {
+                groupService.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            releaseResources();
+            throw new StoreUnavailableException("could not start node " + name + ": TLS is configured but jraft's RPC"
+                    + " factory " + com.alipay.sofa.jraft.util.RpcFactoryHelper.rpcFactory().getClass().getName()
+                    + " did not delegate to " + EscrowRaftRpcFactory.class.getName() + ", so Raft traffic would not be"
+                    + " encrypted");
+        }
         Node running = started;
         this.node = running;
         membership.attach(() -> running instanceof NodeImpl impl ? impl.getCurrentConf() : null);
         snapshotPolicy.attach(() -> running);
+        if (security != null) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    peerHosts = peerHosts(config, membership.members(), membership.joining());
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: could not refresh the member hosts TLS peers may name", name, e);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+        }
         this.reader = new LinearizableReader(node, scheduler, callbackExecutor, config.requestTimeout());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
@@ -166,6 +210,36 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         StartupCheck.verify(config, config.raftGroup() + "/" + config.self());
         return new RaftPaymentStore(config);
+    }
+
+    private static void logTransport(RaftStoreConfig config, String name) {
+        if (config.tls().isPresent()) {
+            LOG.info("{}: mutual TLS on the Raft port, peers must present a certificate naming a member: {}", name,
+                    config.tls().get());
+        } else if (config.unsafePlaintext()) {
+            LOG.warn("{}: PLAINTEXT Raft port (unsafePlaintext chosen): whoever reaches {} can vote, append entries"
+                    + " and change the membership", name, config.self());
+        } else {
+            LOG.warn("{}: NO TLS CONFIGURED, the Raft port is plaintext and unauthenticated: whoever reaches {} can"
+                    + " vote, append entries and change the membership. Configure tls(...), or choose"
+                    + " unsafePlaintext() explicitly; see docs/security.md", name, config.self());
+        }
+    }
+
+    /** Hosts a peer certificate may name: the configured members and those of the current configuration. */
+    @SafeVarargs
+    private static Set<String> peerHosts(RaftStoreConfig config, List<Member>... current) {
+        Set<String> hosts = new HashSet<>();
+        config.members().forEach(m -> hosts.add(m.host().toLowerCase(java.util.Locale.ROOT)));
+        hosts.add(config.self().host().toLowerCase(java.util.Locale.ROOT));
+        for (List<Member> members : current) {
+            members.forEach(m -> hosts.add(m.host().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return Set.copyOf(hosts);
+    }
+
+    private com.alipay.sofa.jraft.rpc.RaftRpcFactory.ConfigHelper<com.alipay.sofa.jraft.rpc.RpcClient> clientHelper() {
+        return security == null ? null : security.clientHelper();
     }
 
     static PeerId peer(Member member) {
@@ -190,6 +264,11 @@ public final class RaftPaymentStore implements PaymentStore {
         Objects.requireNonNull(channelId, "channelId");
         Objects.requireNonNull(consistency, "consistency");
         if (consistency == ReadConsistency.LOCAL) {
+            return closed ? CompletableFuture.failedFuture(closedException())
+                    : CompletableFuture.completedFuture(fsm.channel(channelId));
+        }
+        if (config.unsafeLocalFollowerReads() && !node.isLeader()) {
+            // TEST ONLY, deliberately wrong: a follower answers from local state without read-index
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
@@ -401,6 +480,11 @@ public final class RaftPaymentStore implements PaymentStore {
         if (ownCallbackExecutor != null) {
             ownCallbackExecutor.shutdown();
         }
+    }
+
+    /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
+    long refusedHandshakes() {
+        return security == null ? 0 : security.refusedHandshakes();
     }
 
     /** What this node counted; read by {@link EscrowStoreMetrics}. */

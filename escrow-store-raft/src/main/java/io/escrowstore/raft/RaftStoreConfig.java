@@ -37,6 +37,11 @@ public final class RaftStoreConfig {
     private final long snapshotLogEntries;
     private final Duration adminTimeout;
     private final boolean raftMetrics;
+    private final TlsConfig tls;
+    private final boolean unsafePlaintext;
+    private final boolean unsafeAcknowledgeBeforeCommit;
+    private final boolean unsafeLocalFollowerReads;
+    private final boolean unsafeSkipRequestDedup;
 
     private RaftStoreConfig(Builder b) {
         this.groupId = b.groupId;
@@ -56,6 +61,11 @@ public final class RaftStoreConfig {
         this.snapshotLogEntries = b.snapshotLogEntries;
         this.adminTimeout = b.adminTimeout;
         this.raftMetrics = b.raftMetrics;
+        this.tls = b.tls;
+        this.unsafePlaintext = b.unsafePlaintext;
+        this.unsafeAcknowledgeBeforeCommit = b.unsafeAcknowledgeBeforeCommit;
+        this.unsafeLocalFollowerReads = b.unsafeLocalFollowerReads;
+        this.unsafeSkipRequestDedup = b.unsafeSkipRequestDedup;
     }
 
     /** A builder with the documented defaults; groupId, self, members and dataDir are required. */
@@ -83,6 +93,11 @@ public final class RaftStoreConfig {
         b.snapshotLogEntries = snapshotLogEntries;
         b.adminTimeout = adminTimeout;
         b.raftMetrics = raftMetrics;
+        b.tls = tls;
+        b.unsafePlaintext = unsafePlaintext;
+        b.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
+        b.unsafeLocalFollowerReads = unsafeLocalFollowerReads;
+        b.unsafeSkipRequestDedup = unsafeSkipRequestDedup;
         return b;
     }
 
@@ -188,6 +203,65 @@ public final class RaftStoreConfig {
         return raftMetrics;
     }
 
+    /**
+     * TEST ONLY, breaks safety: answers a claim from the leader's current state right after
+     * proposing it, before it commits. Exists to prove the fault suites catch lost acknowledged
+     * claims. Default false; {@code NodeLauncher} refuses to start with it.
+     */
+    public boolean unsafeAcknowledgeBeforeCommit() {
+        return unsafeAcknowledgeBeforeCommit;
+    }
+
+    /**
+     * TEST ONLY, breaks safety: a follower answers linearizable reads from its local state without
+     * read-index. Exists to prove the fault suites catch stale reads. Default false; refused by
+     * {@code NodeLauncher}.
+     */
+    public boolean unsafeLocalFollowerReads() {
+        return unsafeLocalFollowerReads;
+    }
+
+    /**
+     * TEST ONLY, breaks safety: the state machine ignores its request-id deduplication table, so a
+     * retried request is evaluated again. Exists to prove the retry suite catches it. Default
+     * false; refused by {@code NodeLauncher}.
+     */
+    public boolean unsafeSkipRequestDedup() {
+        return unsafeSkipRequestDedup;
+    }
+
+    /**
+     * Mutual TLS for every connection on the Raft port (Raft, forwarded commands, admin requests),
+     * or empty for plaintext. See {@link TlsConfig} and {@code docs/security.md}.
+     */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * Whether plaintext was chosen explicitly with {@link Builder#unsafePlaintext()}. Without TLS
+     * the Raft port is unauthenticated: whoever reaches it can vote, append entries or change the
+     * membership. Either way a store without TLS logs a warning at start.
+     */
+    public boolean unsafePlaintext() {
+        return unsafePlaintext;
+    }
+
+    /** Names of the {@code unsafe…} test-only switches that are on; empty in every real deployment. */
+    public List<String> unsafeSwitches() {
+        List<String> on = new ArrayList<>();
+        if (unsafeAcknowledgeBeforeCommit) {
+            on.add("unsafeAcknowledgeBeforeCommit");
+        }
+        if (unsafeLocalFollowerReads) {
+            on.add("unsafeLocalFollowerReads");
+        }
+        if (unsafeSkipRequestDedup) {
+            on.add("unsafeSkipRequestDedup");
+        }
+        return List.copyOf(on);
+    }
+
     @Override
     public String toString() {
         return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
@@ -196,7 +270,7 @@ public final class RaftStoreConfig {
                 + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight
                 + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention
                 + ", joining=" + joining + ", snapshotLogEntries=" + snapshotLogEntries + ", adminTimeout=" + adminTimeout
-                + ", raftMetrics=" + raftMetrics + "}";
+                + ", raftMetrics=" + raftMetrics + ", tls=" + (tls != null ? tls : unsafePlaintext ? "off (unsafePlaintext)" : "off") + "}";
     }
 
     /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
@@ -218,6 +292,11 @@ public final class RaftStoreConfig {
         private long snapshotLogEntries = 200_000;
         private Duration adminTimeout = Duration.ofMinutes(2);
         private boolean raftMetrics;
+        private TlsConfig tls;
+        private boolean unsafePlaintext;
+        private boolean unsafeAcknowledgeBeforeCommit;
+        private boolean unsafeLocalFollowerReads;
+        private boolean unsafeSkipRequestDedup;
 
         private Builder() {
         }
@@ -324,6 +403,39 @@ public final class RaftStoreConfig {
             return this;
         }
 
+        /** Turns on mutual TLS with this identity; see {@link RaftStoreConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Chooses plaintext explicitly (tests, demos, a network only members reach); see
+         * {@link RaftStoreConfig#unsafePlaintext()}. Cannot be combined with {@link #tls}.
+         */
+        public Builder unsafePlaintext() {
+            this.unsafePlaintext = true;
+            return this;
+        }
+
+        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}. */
+        public Builder unsafeAcknowledgeBeforeCommit(boolean on) {
+            this.unsafeAcknowledgeBeforeCommit = on;
+            return this;
+        }
+
+        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeLocalFollowerReads()}. */
+        public Builder unsafeLocalFollowerReads(boolean on) {
+            this.unsafeLocalFollowerReads = on;
+            return this;
+        }
+
+        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()}. */
+        public Builder unsafeSkipRequestDedup(boolean on) {
+            this.unsafeSkipRequestDedup = on;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first missing or invalid field */
         public RaftStoreConfig build() {
             require(groupId, "groupId");
@@ -362,6 +474,9 @@ public final class RaftStoreConfig {
                         "snapshotLogEntries must be 0 or 100..1000000000 but was " + snapshotLogEntries);
             }
             within("adminTimeout", adminTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            if (tls != null && unsafePlaintext) {
+                throw new IllegalArgumentException("tls and unsafePlaintext exclude each other");
+            }
             return new RaftStoreConfig(this);
         }
 

@@ -15,6 +15,7 @@ import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bolt serializer for the store's own RPC messages (forwarded commands and admin requests, with
@@ -28,6 +29,8 @@ final class RpcSerializer extends DefaultCustomSerializer {
      */
     static final int MAX_MESSAGE_BYTES = 1024 * 1024;
     private static final RpcSerializer INSTANCE = new RpcSerializer();
+    /** Messages refused unparsed (oversized, malformed, unexpected class), JVM-wide like the serializer. */
+    private static final AtomicLong REFUSED = new AtomicLong();
 
     private RpcSerializer() {
     }
@@ -76,7 +79,21 @@ final class RpcSerializer extends DefaultCustomSerializer {
         return true;
     }
 
-    private static Message parse(String className, byte[] content) throws DeserializationException {
+    static Message parse(String className, byte[] content) throws DeserializationException {
+        try {
+            return parseOrRefuse(className, content);
+        } catch (DeserializationException e) {
+            REFUSED.incrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Messages this JVM refused to parse since it started; bolt answers each with an error. */
+    static long refused() {
+        return REFUSED.get();
+    }
+
+    private static Message parseOrRefuse(String className, byte[] content) throws DeserializationException {
         byte[] bytes = content == null ? new byte[0] : content;
         if (bytes.length > MAX_MESSAGE_BYTES) {
             throw new DeserializationException(className + " of " + bytes.length + " bytes exceeds " + MAX_MESSAGE_BYTES);

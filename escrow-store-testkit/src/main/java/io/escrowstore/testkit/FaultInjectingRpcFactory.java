@@ -5,9 +5,9 @@ import com.alipay.sofa.jraft.rpc.RaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcResponseFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
-import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.SPI;
+import io.escrowstore.raft.EscrowRaftRpcFactory;
 
 /**
  * <b>Not an API: public only because jraft's service loader instantiates it.</b> jraft's RPC
@@ -15,7 +15,8 @@ import com.alipay.sofa.jraft.util.SPI;
  * {@code JRaftServiceLoader} picks the {@code RaftRpcFactory} with the highest {@link SPI}
  * priority listed in any {@code META-INF/services} file, and bolt's factory has priority 0.
  *
- * <p>Everything is delegated to {@link BoltRaftRpcFactory}; each client it creates is wrapped so
+ * <p>Everything is delegated to {@link EscrowRaftRpcFactory} (bolt's factory plus the store's
+ * per-node TLS; it must stay the delegate or TLS stores refuse to start); each client it creates is wrapped so
  * that calls go through the link table of the cluster they belong to (see {@link Network}).
  * While no {@link EscrowCluster} is registered, the wrapper passes every call straight through.
  *
@@ -24,7 +25,7 @@ import com.alipay.sofa.jraft.util.SPI;
  */
 @SPI(priority = 100)
 public final class FaultInjectingRpcFactory implements RaftRpcFactory {
-    private final RaftRpcFactory bolt = new BoltRaftRpcFactory();
+    private final RaftRpcFactory bolt = new EscrowRaftRpcFactory();
 
     /** Called by jraft's service loader. */
     public FaultInjectingRpcFactory() {

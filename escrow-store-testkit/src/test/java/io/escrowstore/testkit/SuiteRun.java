@@ -38,6 +38,7 @@ final class SuiteRun implements AutoCloseable {
     private final DoubleSpendLoad load;
     private final AtomicLong nodeFaults = new AtomicLong();
     private final long startedNanos = System.nanoTime();
+    private final List<AutoCloseable> extraLoads = new ArrayList<>();
 
     SuiteRun(String suite, int nodes, long seed, UnaryOperator<EscrowCluster.Builder> settings) {
         this.suite = suite;
@@ -63,6 +64,35 @@ final class SuiteRun implements AutoCloseable {
 
     Network network() {
         return cluster.network();
+    }
+
+    /** Opens channel {@code id}, outside the load's channels, for a test's own recorded traffic. */
+    ChannelId openChannel(long id) {
+        SyncResult opened = cluster.anyNode().syncFromChain(TestChannels.opened(cluster.groupId(), id, DEPOSIT));
+        ChannelId channel = ChannelId.of(id);
+        initial.put(channel, ((Synced) opened).state());
+        return channel;
+    }
+
+    /** The state channel {@code id} was opened with. */
+    ChannelState initial(ChannelId id) {
+        return initial.get(id);
+    }
+
+    /** Runs {@code extra} alongside the load; it is closed before verification, like the load. */
+    <T extends AutoCloseable> T attach(T extra) {
+        extraLoads.add(extra);
+        return extra;
+    }
+
+    private void closeExtraLoads() {
+        for (AutoCloseable extra : extraLoads) {
+            try {
+                extra.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop " + extra, e);
+            }
+        }
     }
 
     /** Crashes node {@code i} (links cut first, then stopped). */
@@ -130,8 +160,14 @@ final class SuiteRun implements AutoCloseable {
 
     /** Stops the load, heals, restarts, converges and runs both checkers. */
     SuiteTable.Row finish() {
+        return finish(LinearizabilityChecker.forGroup(cluster.groupId()));
+    }
+
+    /** {@link #finish()} with {@code checker}, e.g. one with a smaller budget. */
+    SuiteTable.Row finish(LinearizabilityChecker checker) {
+        closeExtraLoads();
         load.close();
-        Verification.Report report = Verification.afterHealing(cluster, history, initial);
+        Verification.Report report = Verification.afterHealing(cluster, history, initial, checker);
         Map<History.Outcome, Long> claims = history.outcomes(History.Kind.CLAIM);
         Map<History.Outcome, Long> reads = history.outcomes(History.Kind.READ);
         return new SuiteTable.Row(suite, nodes, seed, (System.nanoTime() - startedNanos) / 1_000_000, history.size(),
@@ -144,6 +180,7 @@ final class SuiteRun implements AutoCloseable {
     @Override
     public void close() {
         try {
+            closeExtraLoads();
             load.close();
         } finally {
             cluster.close();

@@ -1,0 +1,79 @@
+package io.escrowstore.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alipay.remoting.config.BoltGenericOption;
+import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
+
+/** Where TLS is switched on: the launcher's keys, and jraft's node client through our factory. */
+class TransportWiringTest {
+    private static final String GROUP_HEX = "0x" + "ab".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void launcherTlsKeysTurnOnTls() {
+        TlsConfig written = TestCertificates.ca("ca").issue("127.0.0.1").write(dir);
+        RaftStoreConfig config = NodeLauncher.parse(base("--tls-key-store", written.keyStore().toString(),
+                "--tls-key-store-password", "test-only", "--tls-trust-store", written.trustStore().toString(),
+                "--tls-trust-store-password", "test-only", "--tls-protocols", "TLSv1.3"));
+        assertThat(config.tls()).hasValueSatisfying(tls -> {
+            assertThat(tls.keyStore()).isEqualTo(written.keyStore());
+            assertThat(tls.protocols()).containsExactly("TLSv1.3");
+        });
+        assertThat(config.unsafePlaintext()).isFalse();
+    }
+
+    @Test
+    void launcherRefusesHalfATlsConfigAndTlsWithPlaintext() {
+        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-key-store", "/k.p12", "--tls-key-store-password", "x")))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("tls-trust-store");
+        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-trust-store", "/t.p12")))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("tls-key-store");
+        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-key-store", "/k.p12", "--tls-key-store-password", "x",
+                "--tls-trust-store", "/t.p12", "--tls-trust-store-password", "x", "--unsafe-plaintext")))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("unsafePlaintext");
+        assertThat(NodeLauncher.parse(base("--unsafe-plaintext")).unsafePlaintext()).isTrue();
+    }
+
+    @Test
+    void factorySecuresOnlyClientsCreatedWhileATlsNodeInitialises() {
+        TransportSecurity security = TransportSecurity.of(TestCertificates.ca("ca").issue("127.0.0.1").write(dir),
+                () -> Set.of("127.0.0.1"), "test");
+        EscrowRaftRpcFactory factory = new EscrowRaftRpcFactory();
+        RpcClient plain = factory.createRpcClient(null);
+        RpcClient secured = security.duringNodeInit(() -> factory.createRpcClient(null));
+        assertThat(extendedHandler(plain)).isNull();
+        assertThat(extendedHandler(secured)).isNotNull();
+        assertThat(security.isNodeClientSecured()).isTrue();
+        assertThat(TransportSecurity.initialising()).as("scope ends with the init").isNull();
+    }
+
+    @Test
+    void unreadableKeyStoreIsRefusedNamingTheConfig() {
+        TlsConfig missing = TlsConfig.builder().keyStore(dir.resolve("none.p12"), new char[0])
+                .trustStore(dir.resolve("none.p12"), new char[0]).build();
+        assertThatThrownBy(() -> TransportSecurity.of(missing, Set::of, "test"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none.p12");
+    }
+
+    private static Object extendedHandler(RpcClient client) {
+        return ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER);
+    }
+
+    private static String[] base(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
+                "--data-dir", "/tmp/unused", "--group-id", GROUP_HEX));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+}
