@@ -278,6 +278,13 @@ final class ChannelLedger {
         return reservations.copy();
     }
 
+    /** An independent copy of this ledger (test-only preview of a command). Call under the state machine's read lock. */
+    ChannelLedger scratchCopy() {
+        ChannelLedger scratch = new ChannelLedger(groupId);
+        scratch.replaceAll(copy(), reservations(), settlements(), logTimeMillis);
+        return scratch;
+    }
+
     /** Replaces the whole ledger (snapshot load); never merges. */
     void replaceAll(Collection<ChannelState> states, List<Reservation> held, Collection<Settlement> pending,
             long logTime) {
