@@ -49,6 +49,8 @@ members=$(members)
 data-dir=$DIR/data/n$n
 group-id=$GROUP_ID
 status-interval=30s
+# loopback demo only: production members configure tls-* keys (docs/security.md)
+unsafe-plaintext=true
 PROPS
   java -cp "$(classpath)" io.escrowstore.raft.NodeLauncher --config "$DIR/n$n.properties" "$@" \
       >"$DIR/n$n.log" 2>&1 &

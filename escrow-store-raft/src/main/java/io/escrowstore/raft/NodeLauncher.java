@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -284,8 +285,13 @@ public final class NodeLauncher implements Callable<Integer> {
             tls.put(LauncherTls.TRUST_STORE_TYPE, tlsTrustStoreType);
             tls.put(LauncherTls.PROTOCOLS, tlsProtocols);
             tls.put(LauncherTls.CIPHER_SUITES, tlsCipherSuites);
-            LauncherTls.from(tls::get).ifPresent(builder::tls);
-            if (Boolean.TRUE.equals(unsafePlaintext)) {
+            Optional<TlsConfig> tlsConfig = LauncherTls.from(tls::get);
+            boolean plaintext = Boolean.TRUE.equals(unsafePlaintext);
+            if (tlsConfig.isPresent() && plaintext) {
+                throw new IllegalArgumentException("tls and unsafePlaintext exclude each other");
+            }
+            tlsConfig.ifPresent(builder::tls);
+            if (plaintext) {
                 builder.unsafePlaintext();
             }
             return builder.build();

@@ -216,13 +216,9 @@ public final class RaftPaymentStore implements PaymentStore {
         if (config.tls().isPresent()) {
             LOG.info("{}: mutual TLS on the Raft port, peers must present a certificate naming a member: {}", name,
                     config.tls().get());
-        } else if (config.unsafePlaintext()) {
-            LOG.warn("{}: PLAINTEXT Raft port (unsafePlaintext chosen): whoever reaches {} can vote, append entries"
-                    + " and change the membership", name, config.self());
         } else {
-            LOG.warn("{}: NO TLS CONFIGURED, the Raft port is plaintext and unauthenticated: whoever reaches {} can"
-                    + " vote, append entries and change the membership. Configure tls(...), or choose"
-                    + " unsafePlaintext() explicitly; see docs/security.md", name, config.self());
+            LOG.warn("{}: PLAINTEXT Raft port (unsafePlaintext chosen): whoever reaches {} can vote, append entries"
+                    + " and change the membership; see docs/security.md", name, config.self());
         }
     }
 

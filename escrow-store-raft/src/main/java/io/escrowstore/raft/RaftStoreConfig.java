@@ -239,9 +239,9 @@ public final class RaftStoreConfig {
     }
 
     /**
-     * Whether plaintext was chosen explicitly with {@link Builder#unsafePlaintext()}. Without TLS
-     * the Raft port is unauthenticated: whoever reaches it can vote, append entries or change the
-     * membership. Either way a store without TLS logs a warning at start.
+     * Whether plaintext was chosen explicitly with {@link Builder#unsafePlaintext()}, the only way
+     * to run without TLS. The Raft port is then unauthenticated: whoever reaches it can vote,
+     * append entries or change the membership; the store logs a warning at start.
      */
     public boolean unsafePlaintext() {
         return unsafePlaintext;
@@ -403,18 +403,24 @@ public final class RaftStoreConfig {
             return this;
         }
 
-        /** Turns on mutual TLS with this identity; see {@link RaftStoreConfig#tls()}. */
+        /**
+         * Turns on mutual TLS with this identity; see {@link RaftStoreConfig#tls()}. Replaces an
+         * earlier {@link #unsafePlaintext()}. One of the two is required.
+         */
         public Builder tls(TlsConfig tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            this.unsafePlaintext = false;
             return this;
         }
 
         /**
          * Chooses plaintext explicitly (tests, demos, a network only members reach); see
-         * {@link RaftStoreConfig#unsafePlaintext()}. Cannot be combined with {@link #tls}.
+         * {@link RaftStoreConfig#unsafePlaintext()}. Replaces an earlier {@link #tls}. One of the two
+         * is required.
          */
         public Builder unsafePlaintext() {
             this.unsafePlaintext = true;
+            this.tls = null;
             return this;
         }
 
@@ -474,8 +480,9 @@ public final class RaftStoreConfig {
                         "snapshotLogEntries must be 0 or 100..1000000000 but was " + snapshotLogEntries);
             }
             within("adminTimeout", adminTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
-            if (tls != null && unsafePlaintext) {
-                throw new IllegalArgumentException("tls and unsafePlaintext exclude each other");
+            if (tls == null && !unsafePlaintext) {
+                throw new IllegalArgumentException("tls is required: configure tls(...), or choose unsafePlaintext()"
+                        + " explicitly for a network only members reach (see docs/security.md)");
             }
             return new RaftStoreConfig(this);
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class NodeLauncherTest {
     }
 
     private static RaftStoreConfig parse(List<String> args) {
-        return NodeLauncher.parse(args.toArray(String[]::new));
+        return parsePlain(args.toArray(String[]::new));
     }
 
     @Test
@@ -71,16 +72,16 @@ class NodeLauncherTest {
 
     @Test
     void propertiesFileSetsTheSameFields() throws IOException {
-        RaftStoreConfig fromFile = NodeLauncher.parse("--config", fullConfigFile().toString());
+        RaftStoreConfig fromFile = parsePlain("--config", fullConfigFile().toString());
 
         assertThat(fromFile.toString()).isEqualTo(parse(allFlags()).toString());
     }
 
     @Test
     void omittedOptionsKeepTheStoreDefaults() {
-        RaftStoreConfig config = NodeLauncher.parse("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
+        RaftStoreConfig config = parsePlain("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
                 "--data-dir", dir.toString(), "--group-id", GROUP_HEX);
-        RaftStoreConfig defaults = RaftStoreConfig.builder().self(new Member("127.0.0.1", 7001))
+        RaftStoreConfig defaults = RaftStoreConfig.builder().unsafePlaintext().self(new Member("127.0.0.1", 7001))
                 .members(List.of(new Member("127.0.0.1", 7001))).dataDir(dir)
                 .groupId(GroupId.fromHex(GROUP_HEX)).build();
 
@@ -91,7 +92,7 @@ class NodeLauncherTest {
     void flagsOverrideTheFile() throws IOException {
         Path file = fullConfigFile();
 
-        RaftStoreConfig config = NodeLauncher.parse("--config", file.toString(), "--election-timeout", "PT0.5S",
+        RaftStoreConfig config = parsePlain("--config", file.toString(), "--election-timeout", "PT0.5S",
                 "--members", "127.0.0.1:7001,127.0.0.1:7009", "--raft-group", "other");
 
         assertThat(config.electionTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -116,7 +117,7 @@ class NodeLauncherTest {
     void requiredOptionMissingFromFileAndFlagsIsNamed() throws IOException {
         Path file = configFile("self=127.0.0.1:7001", "members=127.0.0.1:7001", "group-id=" + GROUP_HEX);
 
-        assertThatThrownBy(() -> NodeLauncher.parse("--config", file.toString()))
+        assertThatThrownBy(() -> parsePlain("--config", file.toString()))
                 .isInstanceOf(ParameterException.class).hasMessageContaining("'--data-dir=");
     }
 
@@ -150,7 +151,7 @@ class NodeLauncherTest {
         Path file = configFile("self=127.0.0.1:7001", "members=127.0.0.1:7001", "data-dir=" + dir,
                 "group-id=" + GROUP_HEX, "request-timeout=5 parsecs");
 
-        assertThatThrownBy(() -> NodeLauncher.parse("--config", file.toString()))
+        assertThatThrownBy(() -> parsePlain("--config", file.toString()))
                 .isInstanceOf(ParameterException.class)
                 .hasMessageStartingWith("Invalid value for option '--request-timeout'");
     }
@@ -169,7 +170,7 @@ class NodeLauncherTest {
     void missingFileIsNamed() {
         Path missing = dir.resolve("absent.properties");
 
-        assertThatThrownBy(() -> NodeLauncher.parse("--config", missing.toString()))
+        assertThatThrownBy(() -> parsePlain("--config", missing.toString()))
                 .isInstanceOf(ParameterException.class).hasMessageContaining(missing.toString());
     }
 
@@ -181,7 +182,7 @@ class NodeLauncherTest {
 
     @Test
     void operationsOptionsReachTheConfigFromFlagsAndFile() throws IOException {
-        RaftStoreConfig fromFlags = NodeLauncher.parse("--self", "127.0.0.1:7004", "--members", MEMBERS,
+        RaftStoreConfig fromFlags = parsePlain("--self", "127.0.0.1:7004", "--members", MEMBERS,
                 "--data-dir", dir.toString(), "--group-id", GROUP_HEX, "--join", "--snapshot-log-entries", "5000",
                 "--admin-timeout", "30s");
         Path file = configFile("self=127.0.0.1:7004", "members=" + MEMBERS, "data-dir=" + dir, "group-id=" + GROUP_HEX,
@@ -191,12 +192,12 @@ class NodeLauncherTest {
         assertThat(fromFlags.members()).doesNotContain(fromFlags.self());
         assertThat(fromFlags.snapshotLogEntries()).isEqualTo(5_000);
         assertThat(fromFlags.adminTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(NodeLauncher.parse("--config", file.toString()).toString()).isEqualTo(fromFlags.toString());
+        assertThat(parsePlain("--config", file.toString()).toString()).isEqualTo(fromFlags.toString());
     }
 
     @Test
     void snapshotLogEntriesOutOfRangeNamesTheOption() {
-        assertThatThrownBy(() -> NodeLauncher.parse("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
+        assertThatThrownBy(() -> parsePlain("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
                 "--data-dir", dir.toString(), "--group-id", GROUP_HEX, "--snapshot-log-entries", "50"))
                 .isInstanceOf(ParameterException.class)
                 .hasMessageStartingWith("Invalid value for option '--snapshot-log-entries'");
@@ -223,5 +224,12 @@ class NodeLauncherTest {
 
         assertThat(cmd.execute("--help")).isZero();
         assertThat(out.toString()).contains("--config=FILE", "--status-interval=DURATION", "Default: 10s");
+    }
+
+    /** Parses {@code args} with {@code --unsafe-plaintext} added: these tests are about the other options. */
+    private static RaftStoreConfig parsePlain(String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = "--unsafe-plaintext";
+        return NodeLauncher.parse(all);
     }
 }

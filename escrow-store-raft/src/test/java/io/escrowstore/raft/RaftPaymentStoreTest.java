@@ -162,6 +162,7 @@ class RaftPaymentStoreTest {
     static RaftStoreConfig config(Path dataDir, int port) {
         Member self = new Member("127.0.0.1", port);
         return RaftStoreConfig.builder()
+                .unsafePlaintext()
                 .groupId(GROUP)
                 .raftGroup("store-test-" + port)
                 .self(self)

@@ -27,7 +27,8 @@ class RaftStoreConfigTest {
     static final Path DATA = Path.of("/var/lib/escrow/node-a");
 
     static RaftStoreConfig.Builder minimal() {
-        return RaftStoreConfig.builder().groupId(GROUP).self(A).members(List.of(A, B, C)).dataDir(DATA);
+        return RaftStoreConfig.builder().unsafePlaintext().groupId(GROUP).self(A).members(List.of(A, B, C))
+                .dataDir(DATA);
     }
 
     @Test
@@ -354,5 +355,15 @@ class RaftStoreConfigTest {
         assertThat(actual.dedupRetention()).isEqualTo(expected.dedupRetention());
         assertThat(actual.callbackExecutor()).isEqualTo(expected.callbackExecutor());
         assertThat(actual.callbackExecutor().orElseThrow()).isSameAs(expected.callbackExecutor().orElseThrow());
+    }
+
+    @Test
+    void withoutTlsPlaintextMustBeChosenExplicitly() {
+        assertThatThrownBy(() -> RaftStoreConfig.builder().groupId(GROUP).self(A).members(List.of(A, B, C))
+                .dataDir(DATA).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tls is required");
+        assertThat(minimal().build().unsafePlaintext()).isTrue();
+        assertThat(minimal().build().tls()).isEmpty();
     }
 }

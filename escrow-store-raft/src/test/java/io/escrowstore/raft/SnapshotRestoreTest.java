@@ -84,7 +84,8 @@ class SnapshotRestoreTest {
     private Path launcherProperties(int port, Path dataDir) throws IOException {
         return Files.write(dir.resolve("n-" + port + ".properties"), List.of("self=127.0.0.1:" + port,
                 "members=127.0.0.1:" + port, "data-dir=" + dataDir, "group-id=" + RaftPaymentStoreTest.GROUP,
-                "raft-group=restored-" + port, "election-timeout=200ms", "max-election-delay=100ms"));
+                "raft-group=restored-" + port, "election-timeout=200ms", "max-election-delay=100ms",
+                "unsafe-plaintext=true"));
     }
 
     private static RaftPaymentStore open(RaftStoreConfig config) {

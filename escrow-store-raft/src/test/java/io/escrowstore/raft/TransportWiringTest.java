@@ -43,6 +43,7 @@ class TransportWiringTest {
                 "--tls-trust-store", "/t.p12", "--tls-trust-store-password", "x", "--unsafe-plaintext")))
                 .isInstanceOf(ParameterException.class).hasMessageContaining("unsafePlaintext");
         assertThat(NodeLauncher.parse(base("--unsafe-plaintext")).unsafePlaintext()).isTrue();
+        assertThatThrownBy(() -> NodeLauncher.parse(base())).hasMessageContaining("tls is required");
     }
 
     @Test

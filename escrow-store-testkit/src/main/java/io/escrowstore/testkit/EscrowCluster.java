@@ -70,6 +70,7 @@ public final class EscrowCluster implements AutoCloseable {
         List<RaftStoreConfig> all = new ArrayList<>();
         for (int i = 0; i < builder.nodes; i++) {
             all.add(builder.nodeSettings.apply(RaftStoreConfig.builder()
+                    .unsafePlaintext()
                     .groupId(builder.groupId)
                     .raftGroup(raftGroup)
                     .self(members.get(i))

@@ -66,7 +66,7 @@ public final class ReplicaProcess {
     private ReplicaProcess(String[] a) throws IOException {
         List<Member> members = Arrays.stream(a[1].split(",")).map(Member::parse).toList();
         this.group = GroupId.fromHex(a[3]);
-        this.node = RaftPaymentStore.open(RaftStoreConfig.builder().groupId(group).self(Member.parse(a[0]))
+        this.node = RaftPaymentStore.open(RaftStoreConfig.builder().unsafePlaintext().groupId(group).self(Member.parse(a[0]))
                 .members(members).dataDir(Path.of(a[2])).electionTimeout(Duration.ofMillis(500))
                 .maxElectionDelay(Duration.ofMillis(300)).requestTimeout(Duration.ofSeconds(2)).build());
         this.history = new FileOutputStream(a[4], true);

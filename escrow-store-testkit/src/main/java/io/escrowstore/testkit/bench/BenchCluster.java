@@ -115,6 +115,7 @@ interface BenchCluster extends AutoCloseable {
         List<RaftStoreConfig> configs = new ArrayList<>();
         for (int i = 0; i < s.nodes(); i++) {
             configs.add(RaftStoreConfig.builder()
+                    .unsafePlaintext()
                     .groupId(groupId)
                     .raftGroup(raftGroup)
                     .self(members.get(i))

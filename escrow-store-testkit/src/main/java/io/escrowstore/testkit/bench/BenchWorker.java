@@ -38,6 +38,7 @@ public final class BenchWorker {
         List<Member> members = Arrays.stream(a.get("members").split(",")).map(Member::parse).toList();
         this.size = members.size();
         RaftStoreConfig config = RaftStoreConfig.builder()
+                .unsafePlaintext()
                 .groupId(GroupId.fromHex(a.get("group-id")))
                 .raftGroup(a.get("raft-group"))
                 .self(Member.parse(a.get("self")))

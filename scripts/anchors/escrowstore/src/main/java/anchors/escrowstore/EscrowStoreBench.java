@@ -70,6 +70,7 @@ public final class EscrowStoreBench implements Store {
         try {
             for (int i = 0; i < ports.length; i++) {
                 nodes.add(RaftPaymentStore.open(RaftStoreConfig.builder()
+                        .unsafePlaintext()
                         .groupId(GROUP)
                         .raftGroup("anchors")
                         .self(members.get(i))
