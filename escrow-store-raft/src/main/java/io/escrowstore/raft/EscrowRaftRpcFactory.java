@@ -14,11 +14,12 @@ import com.alipay.sofa.jraft.util.SPI;
  * (priority 50 against 0): everything is bolt's, except that a client created while a TLS store
  * initialises its node on this thread is secured with that store's identity. jraft creates each
  * node's Raft client through the process-wide factory with no per-node parameter, so this is the
- * per-node hook. A factory with a higher priority (the testkit's fault injection) must delegate to
- * this one; if it does not, the store notices and refuses to start rather than run without TLS.
+ * per-node hook. A factory with a higher priority (the testkit's fault injection) must extend or
+ * delegate to this one; if it does not, the store notices and refuses to start rather than run
+ * without TLS.
  */
 @SPI(priority = 50)
-public final class EscrowRaftRpcFactory implements RaftRpcFactory {
+public class EscrowRaftRpcFactory implements RaftRpcFactory {
     private final RaftRpcFactory bolt = new BoltRaftRpcFactory();
 
     @Override
