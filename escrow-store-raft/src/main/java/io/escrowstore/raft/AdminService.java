@@ -167,9 +167,8 @@ final class AdminService implements AutoCloseable {
         call.lastReason = answer.getStatus() == Status.NOT_LEADER
                 ? from + " does not lead" + (answer.getError().isEmpty() ? "" : ": " + answer.getError())
                 : answer.getError();
-        if (answer.getStatus() == Status.NOT_LEADER && !answer.getLeaderHint().isEmpty()) {
-            Member hint = Member.parse(answer.getLeaderHint());
-            call.hint = hint.equals(from) ? null : hint;
+        if (answer.getStatus() == Status.NOT_LEADER) {
+            Leaders.hint(answer.getLeaderHint()).ifPresent(hint -> call.hint = hint.equals(from) ? null : hint);
         }
         retryLater(call);
     }

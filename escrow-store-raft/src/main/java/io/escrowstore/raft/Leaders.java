@@ -5,7 +5,7 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import io.escrowstore.Member;
 import java.util.Optional;
 
-/** The leader a node currently knows of, as a {@link Member}. */
+/** The leader a node knows of, or another node names, as a {@link Member}. */
 final class Leaders {
     private Leaders() {
     }
@@ -17,5 +17,17 @@ final class Leaders {
             return Optional.empty();
         }
         return Optional.of(PaymentStateMachine.member(leader));
+    }
+
+    /** The leader named by another node's answer; empty if it names none or is malformed. */
+    static Optional<Member> hint(String leaderHint) {
+        if (leaderHint.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Member.parse(leaderHint));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

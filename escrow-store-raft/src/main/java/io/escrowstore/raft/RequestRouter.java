@@ -116,7 +116,7 @@ final class RequestRouter {
                 call.inFlight = false;
                 call.busy = false;
                 call.lastReason = target + " is not the leader";
-                call.hint = parseHint(response.getLeaderHint());
+                call.hint = Leaders.hint(response.getLeaderHint()).orElse(null);
                 retryLater(call);
             }
             case BUSY -> {
@@ -128,18 +128,6 @@ final class RequestRouter {
             case INDETERMINATE -> uncertain(call, "leader " + target + " could not confirm it: " + response.getError());
             default -> fail(call, new EscrowStoreException("leader " + target + " refused request " + call.requestId
                     + ": " + response.getStatus() + " " + response.getError()));
-        }
-    }
-
-    /** A leader hint from another node, or null if it names none or is malformed. */
-    private static Member parseHint(String hint) {
-        if (hint.isEmpty()) {
-            return null;
-        }
-        try {
-            return Member.parse(hint);
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 
