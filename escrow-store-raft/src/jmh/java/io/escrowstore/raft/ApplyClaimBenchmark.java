@@ -3,6 +3,7 @@ package io.escrowstore.raft;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -72,14 +73,14 @@ public class ApplyClaimBenchmark {
         position = 0;
     }
 
-    /** The next valid claim, stamped as the leader would; advances the expected state. */
+    /** The next valid claim, alone in an entry stamped as the leader would; advances the expected state. */
     private ByteBuffer nextEntry() {
         long channel = 1 + (nextChannel++ % channels);
         long amount = authorized[(int) channel] + BenchData.PRICE;
         authorized[(int) channel] = amount;
         byte[] command = Commands.claim(BenchData.claim(channel, amount, "replica-1/" + nextChannel));
         EntryStamp stamp = BenchData.stamp(leaderTime++, dedupMaxEntries);
-        return ByteBuffer.wrap(Commands.stamp(command, stamp));
+        return ByteBuffer.wrap(Commands.entry(List.of(command), stamp));
     }
 
     @Benchmark
@@ -87,7 +88,7 @@ public class ApplyClaimBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 8, batchSize = BATCH)
     @Measurement(iterations = 10, batchSize = BATCH)
-    public CommandResult applyNewClaim() {
+    public List<CommandResult> applyNewClaim() {
         return applier.apply(batch[position++], ++index);
     }
 
@@ -96,7 +97,7 @@ public class ApplyClaimBenchmark {
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     @Warmup(iterations = 3, time = 2)
     @Measurement(iterations = 5, time = 2)
-    public CommandResult applyDuplicate() {
+    public List<CommandResult> applyDuplicate() {
         return applier.apply(duplicate.duplicate(), ++index);
     }
 }

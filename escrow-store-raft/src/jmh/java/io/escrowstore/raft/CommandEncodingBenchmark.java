@@ -4,6 +4,7 @@ import io.escrowstore.ClaimRequest;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,8 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The encoding work on a claim's path: the calling node encodes the request
- * ({@link Commands#claim}), the leader appends its stamp ({@link Commands#stamp}), and every node
- * decodes the entry when applying it ({@link Commands#decode}).
+ * ({@link Commands#claim}), the leader puts it into a log entry with its stamp
+ * ({@link Commands#entry}, here an entry of this claim alone), and every node decodes the entry and
+ * the claim when applying it ({@link Commands#decodeEntry},
+ * {@link Commands#decode(com.google.protobuf.ByteString)}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -38,7 +41,7 @@ public class CommandEncodingBenchmark {
         request = BenchData.claim(4242, 1_000_000_010L, "replica-7/000000042");
         encoded = Commands.claim(request);
         stamp = BenchData.stamp(1_790_000_000_000L, 200_000);
-        stamped = Commands.stamp(encoded, stamp);
+        stamped = Commands.entry(List.of(encoded), stamp);
     }
 
     @Benchmark
@@ -48,11 +51,11 @@ public class CommandEncodingBenchmark {
 
     @Benchmark
     public byte[] stampClaim() {
-        return Commands.stamp(encoded, stamp);
+        return Commands.entry(List.of(encoded), stamp);
     }
 
     @Benchmark
     public Command decodeClaim() {
-        return Commands.decode(ByteBuffer.wrap(stamped));
+        return Commands.decode(Commands.decodeEntry(ByteBuffer.wrap(stamped)).commands().get(0));
     }
 }

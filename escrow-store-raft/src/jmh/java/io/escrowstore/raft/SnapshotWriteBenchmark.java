@@ -59,7 +59,7 @@ public class SnapshotWriteBenchmark {
             long channel = 1 + (i % snapshotChannels);
             long amount = (1 + i / snapshotChannels) * BenchData.PRICE;
             byte[] command = Commands.claim(BenchData.claim(channel, amount, "replica-1/" + i));
-            applier.apply(java.nio.ByteBuffer.wrap(Commands.stamp(command,
+            applier.apply(java.nio.ByteBuffer.wrap(Commands.entry(List.of(command),
                     BenchData.stamp(1_790_000_000_000L + i, Math.max(1, dedupEntries)))), ++index);
         }
         if (dedupEntries == 0) {

@@ -9,51 +9,79 @@ import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Applies one log entry: decode and validate it, advance log time, answer a known request id from
- * the deduplication table (never evaluating it twice), otherwise run the operation on the ledger and
- * record its outcome. Deterministic; a malformed entry, or a request id reused for a different
- * request, yields an {@code invalid} result and changes nothing (not even log time).
+ * Applies one log entry: decode and validate it, then each of its commands in order: advance log
+ * time, answer a known request id from the deduplication table (never evaluating it twice),
+ * otherwise run the operation on the ledger and record its outcome. Deterministic. A malformed
+ * entry changes nothing; a malformed command, or a request id reused for a different request,
+ * yields an {@code invalid} result for that command and changes nothing (not even log time).
  */
 final class CommandApplier {
     /** Longest lease a reservation may ask for. */
     static final Duration MAX_LEASE = Duration.ofHours(1);
 
+    /** Told of each command applied as a no-op because it is malformed. */
+    interface MalformedCommands {
+        void malformed(long index, String why);
+    }
+
     private final ChannelLedger ledger;
     private final DedupTable dedup;
     private final boolean unsafeSkipDedup;
+    private final MalformedCommands malformed;
 
     CommandApplier(ChannelLedger ledger, DedupTable dedup) {
-        this(ledger, dedup, false);
+        this(ledger, dedup, false, (index, why) -> { });
     }
 
     /** @param unsafeSkipDedup TEST ONLY, breaks safety: ignore the dedup table and evaluate every request again */
-    CommandApplier(ChannelLedger ledger, DedupTable dedup, boolean unsafeSkipDedup) {
+    CommandApplier(ChannelLedger ledger, DedupTable dedup, boolean unsafeSkipDedup, MalformedCommands malformed) {
         this.ledger = ledger;
         this.dedup = dedup;
         this.unsafeSkipDedup = unsafeSkipDedup;
+        this.malformed = malformed;
     }
 
-    /** @throws IllegalArgumentException if the entry is malformed (nothing was changed) */
-    CommandResult apply(ByteBuffer data, long index) {
-        Command command = Commands.decode(data);
-        EntryStamp stamp = command.getStamp();
-        if (stamp.getDedupMaxEntries() <= 0 || stamp.getDedupRetentionMillis() <= 0) {
-            throw new IllegalArgumentException("entry carries no leader stamp");
+    /**
+     * Applies every command of the entry at {@code index}, in order.
+     *
+     * @return one result per command, in the entry's order
+     * @throws IllegalArgumentException if the entry itself is malformed (nothing was changed)
+     */
+    List<CommandResult> apply(ByteBuffer data, long index) {
+        Commands.Entry entry = Commands.decodeEntry(data);
+        List<CommandResult> results = new ArrayList<>(entry.commands().size());
+        for (ByteString command : entry.commands()) {
+            results.add(apply(command, entry.stamp(), index));
+        }
+        return results;
+    }
+
+    private CommandResult apply(ByteString encoded, EntryStamp stamp, long index) {
+        Command command;
+        Supplier<CommandResult> operation;
+        try {
+            command = Commands.decode(encoded);
+            // decode and validate the whole body before anything changes: a malformed command changes nothing
+            operation = operation(command, new RequestId(command.getRequestId()), index);
+        } catch (IllegalArgumentException e) {
+            malformed.malformed(index, e.getMessage());
+            return Results.invalid(e.getMessage());
         }
         RequestId requestId = new RequestId(command.getRequestId());
-        // decode and validate the whole body before anything changes: a malformed entry changes nothing
-        Supplier<CommandResult> operation = operation(command, requestId, index);
-        byte[] bodyHash = Digests.sha256(command.toBuilder().clearStamp().build().toByteArray());
+        // the log holds the same bytes on every replica, and the proposing node's encoding is deterministic
+        byte[] bodyHash = Digests.sha256(encoded);
         int kind = command.getBodyCase().getNumber();
         DedupMsg known = unsafeSkipDedup ? null : dedup.find(kind, requestId).orElse(null);
         if (known != null && !Arrays.equals(known.getBodyHash().toByteArray(), bodyHash)) {

@@ -1,6 +1,8 @@
 package io.escrowstore.raft;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ClaimRequest;
@@ -9,6 +11,7 @@ import io.escrowstore.ReservationId;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.FinishSettlementsCommand;
+import io.escrowstore.raft.proto.EscrowProto.LogEntry;
 import io.escrowstore.raft.proto.EscrowProto.ReservationRef;
 import io.escrowstore.raft.proto.EscrowProto.ReserveCommand;
 import io.escrowstore.raft.proto.EscrowProto.StartSettlementsCommand;
@@ -18,9 +21,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Encodes requests as Raft log entries and decodes them back, refusing unknown format versions.
- * Every command carries its request id in the envelope; the leader appends an {@link EntryStamp}
- * when it proposes ({@link #stamp}).
+ * Encodes requests as commands and commands as Raft log entries, and decodes both back, refusing
+ * unknown format versions. Every command carries its request id in the envelope; the leader puts
+ * one or more commands into an entry with its {@link EntryStamp} ({@link #entry}).
  */
 final class Commands {
     /** The command format this build writes and the only one it reads. */
@@ -29,6 +32,17 @@ final class Commands {
     static final int MAX_SETTLEMENT_CHANNELS = 1_000;
     /** No valid command comes near this; anything larger is refused unread. */
     static final int MAX_COMMAND_BYTES = 64 + MAX_SETTLEMENT_CHANNELS * 35 + 4096;
+    /**
+     * The log entry format this build writes and the only one it reads. Version 1 was one
+     * command per entry, with the stamp inside it.
+     */
+    static final int ENTRY_FORMAT_VERSION = 2;
+    /** Most commands one log entry (or one forwarded batch) carries. */
+    static final int MAX_BATCH_COMMANDS = 256;
+    /** Most command bytes one log entry (or one forwarded batch) carries; one command always fits. */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** An entry's stamp, tags and lengths stay below this on top of its commands. */
+    private static final int MAX_ENTRY_OVERHEAD = 64 + MAX_BATCH_COMMANDS * 8;
 
     private Commands() {
     }
@@ -74,16 +88,66 @@ final class Commands {
                 .toByteArray();
     }
 
+    /** One log entry: {@code commands} (encoded, never changed afterwards) to apply in order with {@code stamp}. */
+    static byte[] entry(List<byte[]> commands, EntryStamp stamp) {
+        LogEntry.Builder entry = LogEntry.newBuilder().setFormatVersion(ENTRY_FORMAT_VERSION).setStamp(stamp);
+        for (byte[] command : commands) {
+            entry.addCommands(UnsafeByteOperations.unsafeWrap(command));
+        }
+        return entry.build().toByteArray();
+    }
+
     /**
-     * Appends the leader's stamp to an encoded command. Protobuf merges a field that appears twice,
-     * the later value winning, so whatever a follower put there is overridden.
+     * The channel a claim or sync changes: commands with different keys may share a log entry.
+     * Null for every other command, which changes channels or reservations the command itself does
+     * not name and so gets an entry (and a forwarded batch) of its own.
      */
-    static byte[] stamp(byte[] command, EntryStamp stamp) {
-        byte[] suffix = Command.newBuilder().setStamp(stamp).build().toByteArray();
-        byte[] stamped = new byte[command.length + suffix.length];
-        System.arraycopy(command, 0, stamped, 0, command.length);
-        System.arraycopy(suffix, 0, stamped, command.length, suffix.length);
-        return stamped;
+    static ByteString batchKey(Command command) {
+        return switch (command.getBodyCase()) {
+            case CLAIM -> command.getClaim().getChannelId();
+            case SYNC -> command.getSync().getChain().getChannelId();
+            default -> null;
+        };
+    }
+
+    /** A decoded log entry: its stamp and its commands, each still encoded. */
+    record Entry(EntryStamp stamp, List<ByteString> commands) {
+    }
+
+    /**
+     * Parses one log entry and checks its envelope; its commands are decoded one by one with
+     * {@link #decode(ByteString)}.
+     *
+     * @throws IllegalArgumentException if the bytes are too large, not an entry, of another format
+     *     version, carry no leader stamp, or no or too many commands
+     */
+    static Entry decodeEntry(ByteBuffer data) {
+        if (data == null || data.remaining() == 0) {
+            throw new IllegalArgumentException("empty entry");
+        }
+        if (data.remaining() > MAX_BATCH_BYTES + MAX_ENTRY_OVERHEAD) {
+            throw new IllegalArgumentException("entry of " + data.remaining() + " bytes exceeds "
+                    + (MAX_BATCH_BYTES + MAX_ENTRY_OVERHEAD));
+        }
+        LogEntry entry;
+        try {
+            entry = LogEntry.parseFrom(data.duplicate());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a log entry: " + e.getMessage(), e);
+        }
+        if (entry.getFormatVersion() != ENTRY_FORMAT_VERSION) {
+            throw new IllegalArgumentException("entry format version " + entry.getFormatVersion()
+                    + " is not supported (this build reads " + ENTRY_FORMAT_VERSION + ")");
+        }
+        EntryStamp stamp = entry.getStamp();
+        if (stamp.getDedupMaxEntries() <= 0 || stamp.getDedupRetentionMillis() <= 0) {
+            throw new IllegalArgumentException("entry carries no leader stamp");
+        }
+        if (entry.getCommandsCount() == 0 || entry.getCommandsCount() > MAX_BATCH_COMMANDS) {
+            throw new IllegalArgumentException("an entry carries 1.." + MAX_BATCH_COMMANDS + " commands, not "
+                    + entry.getCommandsCount());
+        }
+        return new Entry(stamp, entry.getCommandsList());
     }
 
     private static Command.Builder envelope(RequestId requestId) {
@@ -97,18 +161,37 @@ final class Commands {
      *     format version, carry no body, or name more settlement channels than one entry may
      */
     static Command decode(ByteBuffer data) {
-        if (data == null || data.remaining() == 0) {
+        if (data == null) {
             throw new IllegalArgumentException("empty command");
         }
-        if (data.remaining() > MAX_COMMAND_BYTES) {
-            throw new IllegalArgumentException("command of " + data.remaining() + " bytes exceeds " + MAX_COMMAND_BYTES);
-        }
-        Command command;
+        checkSize(data.remaining());
         try {
-            command = Command.parseFrom(data.duplicate());
+            return checked(Command.parseFrom(data.duplicate()));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("not a command: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #decode(ByteBuffer)} of a command taken from an entry or a forwarded batch. */
+    static Command decode(ByteString data) {
+        checkSize(data.size());
+        try {
+            return checked(Command.parseFrom(data));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a command: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSize(int bytes) {
+        if (bytes == 0) {
+            throw new IllegalArgumentException("empty command");
+        }
+        if (bytes > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("command of " + bytes + " bytes exceeds " + MAX_COMMAND_BYTES);
+        }
+    }
+
+    private static Command checked(Command command) {
         if (command.getFormatVersion() != FORMAT_VERSION) {
             throw new IllegalArgumentException("command format version " + command.getFormatVersion()
                     + " is not supported (this build reads " + FORMAT_VERSION + ")");

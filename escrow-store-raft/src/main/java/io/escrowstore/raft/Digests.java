@@ -1,5 +1,6 @@
 package io.escrowstore.raft;
 
+import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -18,6 +19,12 @@ final class Digests {
 
     static byte[] sha256(byte[] bytes) {
         return sha256().digest(bytes);
+    }
+
+    static byte[] sha256(ByteString bytes) {
+        MessageDigest sha = sha256();
+        sha.update(bytes.asReadOnlyByteBuffer());
+        return sha.digest();
     }
 
     static void putLong(MessageDigest sha, long value) {

@@ -7,24 +7,35 @@ import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.escrowstore.Member;
+import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends commands to the member believed to lead. A request that could not even be sent (no
- * connection) is reported as unreachable, so the router may retry it; a request that was sent and
- * got no answer is indeterminate, because the leader may have applied it.
+ * Sends commands to the member believed to lead, several to a request: per target, at most
+ * {@link #REQUEST_WINDOW} requests are outstanding and commands that arrive meanwhile go together
+ * in the next one ({@link CommandBatcher}). A request that could not even be sent (no connection)
+ * is reported as unreachable for each of its commands, so the router may retry them; a request
+ * that was sent and got no answer is indeterminate, because the leader may have applied it.
  *
- * <p>Bolt connects synchronously on the calling thread when no connection to the target exists
- * (its own connect timeout, 1 s by default, applies); callers run attempts on pool threads.
+ * <p>Bolt connects synchronously on the sending thread when no connection to the target exists
+ * (its own connect timeout, 1 s by default, applies); callers and callbacks run on pool threads.
  */
 final class ForwardClient implements AutoCloseable {
+    /** Most forward requests outstanding per target; see docs/benchmarks.md for the measurements. */
+    static final int REQUEST_WINDOW = 2;
+
     private final RpcClient client;
     private final String raftGroup;
     private final Executor executor;
+    private final ConcurrentHashMap<Member, Lane> lanes = new ConcurrentHashMap<>();
 
     /** @param security configures the client's connections (TLS), or null for plaintext */
     ForwardClient(String raftGroup, Executor executor, RaftRpcFactory.ConfigHelper<RpcClient> security) {
@@ -34,45 +45,89 @@ final class ForwardClient implements AutoCloseable {
         this.client.init(new RpcOptions());
     }
 
-    /** Result of one send: a response, or a failure that proves nothing was sent. */
+    /** Result of one command's send: a response, or a failure that proves nothing was sent. */
     record Sent(ForwardResponse response, String unreachable) {
     }
 
-    CompletableFuture<Sent> forward(Member leader, byte[] command, long timeoutMs) {
-        ForwardRequest request = ForwardRequest.newBuilder()
-                .setGroup(raftGroup)
-                .setCommand(ByteString.copyFrom(command))
-                .build();
-        CompletableFuture<Sent> result = new CompletableFuture<>();
-        InvokeCallback callback = new InvokeCallback() {
-            @Override
-            public void complete(Object response, Throwable error) {
-                if (error == null && response instanceof ForwardResponse forwardResponse) {
-                    result.complete(new Sent(forwardResponse, null));
-                } else {
-                    result.complete(new Sent(Outcomes.indeterminate("forward to " + leader + " failed after sending: "
-                            + (error == null ? "unexpected response " + response : error)), null));
-                }
-            }
+    /**
+     * Forwards a validated {@code command} to {@code leader}.
+     *
+     * @param batchKey {@link Commands#batchKey} of the command
+     * @param timeoutMs how long the leader may take to answer
+     */
+    CompletableFuture<Sent> forward(Member leader, byte[] command, ByteString batchKey, long timeoutMs) {
+        Forward forward = new Forward(command, batchKey, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
+                new CompletableFuture<>());
+        lanes.computeIfAbsent(leader, Lane::new).batcher.add(forward);
+        return forward.sent();
+    }
 
-            @Override
-            public Executor executor() {
-                return executor;
-            }
-        };
-        try {
-            client.invokeAsync(new Endpoint(leader.host(), leader.port()), request, callback, Math.max(1, timeoutMs));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.complete(new Sent(null, "interrupted before sending to " + leader));
-        } catch (RuntimeException | com.alipay.sofa.jraft.error.RemotingException e) {
-            result.complete(new Sent(null, leader + " unreachable: " + e.getMessage()));
+    /** The commands on their way to one target. */
+    private final class Lane {
+        private final Member target;
+        private final Endpoint endpoint;
+        private final CommandBatcher<Forward> batcher = new CommandBatcher<>(REQUEST_WINDOW, this::send);
+
+        Lane(Member target) {
+            this.target = target;
+            this.endpoint = new Endpoint(target.host(), target.port());
         }
-        return result;
+
+        private void send(List<Forward> batch) {
+            ForwardRequest.Builder request = ForwardRequest.newBuilder().setGroup(raftGroup);
+            long deadline = batch.get(0).deadlineNanos();
+            for (Forward forward : batch) {
+                request.addCommands(UnsafeByteOperations.unsafeWrap(forward.command()));
+                deadline = Math.max(deadline, forward.deadlineNanos());
+            }
+            long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                client.invokeAsync(endpoint, request.build(), callback(batch), timeoutMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                notSent(batch, "interrupted before sending to " + target);
+            } catch (RuntimeException | com.alipay.sofa.jraft.error.RemotingException e) {
+                notSent(batch, target + " unreachable: " + e.getMessage());
+            }
+        }
+
+        private InvokeCallback callback(List<Forward> batch) {
+            return new InvokeCallback() {
+                @Override
+                public void complete(Object response, Throwable error) {
+                    batcher.done();
+                    if (error == null && response instanceof ForwardReply reply
+                            && reply.getResponsesCount() == batch.size()) {
+                        for (int i = 0; i < batch.size(); i++) {
+                            batch.get(i).sent().complete(new Sent(reply.getResponses(i), null));
+                        }
+                        return;
+                    }
+                    Sent lost = new Sent(Outcomes.indeterminate("forward to " + target + " failed after sending: "
+                            + (error == null ? "unexpected response " + response : error)), null);
+                    batch.forEach(forward -> forward.sent().complete(lost));
+                }
+
+                @Override
+                public Executor executor() {
+                    return executor;
+                }
+            };
+        }
+
+        private void notSent(List<Forward> batch, String why) {
+            batcher.done();
+            Sent unreachable = new Sent(null, why);
+            batch.forEach(forward -> forward.sent().complete(unreachable));
+        }
     }
 
     @Override
     public void close() {
         client.shutdown();
+    }
+
+    private record Forward(byte[] command, ByteString batchKey, long deadlineNanos, CompletableFuture<Sent> sent)
+            implements CommandBatcher.Queued {
     }
 }

@@ -2,8 +2,14 @@ package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
+import com.google.protobuf.ByteString;
+import io.escrowstore.raft.proto.EscrowProto.Command;
+import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
-import java.nio.ByteBuffer;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -11,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves commands forwarded by other members: proposes them if this node leads, otherwise answers
- * NOT_LEADER with the leader it knows of. A malformed command is refused before it is proposed,
+ * NOT_LEADER with the leader it knows of, one answer per command in the request's order. A
+ * malformed command is refused before it is proposed (the others of its request go ahead),
  * counted, and logged at most once per 10 s with the number suppressed meanwhile.
  */
 final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
@@ -29,26 +36,53 @@ final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
 
     @Override
     public void handleRequest(RpcContext ctx, ForwardRequest request) {
+        int count = request.getCommandsCount();
         if (!raftGroup.equals(request.getGroup())) {
-            refuse(ctx, "request for Raft group '" + request.getGroup() + "', this node serves '" + raftGroup + "'");
+            refuseAll(ctx, count, "request for Raft group '" + request.getGroup() + "', this node serves '"
+                    + raftGroup + "'");
             return;
         }
-        byte[] command = request.getCommand().toByteArray();
-        try {
-            Commands.decode(ByteBuffer.wrap(command));
-        } catch (IllegalArgumentException e) {
-            refuse(ctx, e.getMessage());
+        if (count == 0 || count > Commands.MAX_BATCH_COMMANDS) {
+            refuseAll(ctx, count, "a forward request carries 1.." + Commands.MAX_BATCH_COMMANDS + " commands, not "
+                    + count);
             return;
         }
-        proposer.propose(command).whenComplete((response, error) -> ctx.sendResponse(
-                error == null ? response : Outcomes.indeterminate(String.valueOf(error))));
+        List<CompletableFuture<ForwardResponse>> answers = new ArrayList<>(count);
+        for (ByteString encoded : request.getCommandsList()) {
+            answers.add(propose(ctx, encoded));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            ForwardReply.Builder reply = ForwardReply.newBuilder();
+            answers.forEach(answer -> reply.addResponses(answer.getNow(null)));
+            ctx.sendResponse(reply.build());
+        });
     }
 
-    private void refuse(RpcContext ctx, String why) {
+    private CompletableFuture<ForwardResponse> propose(RpcContext ctx, ByteString encoded) {
+        Command command;
+        try {
+            command = Commands.decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(refused(ctx, e.getMessage()));
+        }
+        return proposer.propose(encoded.toByteArray(), Commands.batchKey(command))
+                .exceptionally(error -> Outcomes.indeterminate(String.valueOf(error)));
+    }
+
+    private void refuseAll(RpcContext ctx, int count, String why) {
+        ForwardResponse refused = refused(ctx, why);
+        ForwardReply.Builder reply = ForwardReply.newBuilder();
+        for (int i = 0; i < count; i++) {
+            reply.addResponses(refused);
+        }
+        ctx.sendResponse(reply.build());
+    }
+
+    private ForwardResponse refused(RpcContext ctx, String why) {
         long count = badRequests.incrementAndGet();
         warnings.warn("forward-refused", "refused a forwarded request from {} ({} so far): {}", ctx.getRemoteAddress(),
                 count, why);
-        ctx.sendResponse(Outcomes.badRequest(why));
+        return Outcomes.badRequest(why);
     }
 
     @Override

@@ -80,7 +80,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
             StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup) {
         this.membership = membership;
         this.ledger = ledger;
-        this.applier = new CommandApplier(ledger, dedup, unsafeSkipDedup);
+        this.applier = new CommandApplier(ledger, dedup, unsafeSkipDedup, this::malformed);
         this.snapshotWriter = snapshotWriter;
         this.name = name;
         this.stats = stats;
@@ -93,9 +93,9 @@ final class PaymentStateMachine extends StateMachineAdapter {
         try {
             while (iterator.hasNext()) {
                 long index = iterator.getIndex();
-                CommandResult result;
+                List<CommandResult> results;
                 try {
-                    result = apply(iterator.getData(), index);
+                    results = apply(iterator.getData(), index);
                 } catch (RuntimeException | Error e) {
                     LOG.error("{}: applying entry {} failed unexpectedly; stopping this node rather than diverge",
                             name, index, e);
@@ -105,7 +105,11 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 appliedIndex = index;
                 Closure done = iterator.done();
                 if (done instanceof CommandClosure closure) {
-                    closure.complete(result);
+                    if (results.size() == 1 && results.get(0).hasInvalid()) {
+                        closure.completeAll(results.get(0));
+                    } else {
+                        closure.complete(results);
+                    }
                 } else if (done != null) {
                     done.run(Status.OK());
                 }
@@ -117,15 +121,20 @@ final class PaymentStateMachine extends StateMachineAdapter {
         snapshotPolicy.applied(appliedIndex);
     }
 
-    private CommandResult apply(ByteBuffer data, long index) {
+    /** The results of the entry's commands, or one invalid result if the entry itself is malformed. */
+    private List<CommandResult> apply(ByteBuffer data, long index) {
         try {
             return applier.apply(data, index);
         } catch (IllegalArgumentException e) {
-            long count = invalidEntries.incrementAndGet();
-            invalidWarnings.warn("invalid-entry", "{}: entry {} is invalid and was applied as a no-op ({} so far): {}",
-                    name, index, count, e.getMessage());
-            return Results.invalid(e.getMessage());
+            malformed(index, e.getMessage());
+            return List.of(Results.invalid(e.getMessage()));
         }
+    }
+
+    private void malformed(long index, String why) {
+        long count = invalidEntries.incrementAndGet();
+        invalidWarnings.warn("invalid-entry", "{}: entry {} holds an invalid command, applied as a no-op ({} so far): {}",
+                name, index, count, why);
     }
 
     @Override
@@ -308,16 +317,16 @@ final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     /**
-     * TEST ONLY ({@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}): the outcome {@code entry}
-     * would have on a copy of the current state, which is left unchanged.
+     * TEST ONLY ({@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}): the outcomes the commands
+     * of {@code entry} would have on a copy of the current state, which is left unchanged.
      */
-    CommandResult preview(byte[] entry) {
+    List<CommandResult> preview(byte[] entry) {
         return underReadLock(() -> {
             try {
                 return new CommandApplier(ledger.scratchCopy(), new DedupTable()).apply(ByteBuffer.wrap(entry),
                         appliedIndex + 1);
             } catch (IllegalArgumentException e) {
-                return Results.invalid(e.getMessage());
+                return List.of(Results.invalid(e.getMessage()));
             }
         });
     }

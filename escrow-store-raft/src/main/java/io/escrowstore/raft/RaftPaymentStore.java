@@ -47,6 +47,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -110,7 +111,10 @@ public final class RaftPaymentStore implements PaymentStore {
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                         new NamedThreads("escrow-callback-" + config.self()));
         this.callbackExecutor = config.callbackExecutor().orElse(ownCallbackExecutor);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("escrow-timer-" + config.self()));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads("escrow-timer-" + config.self()));
+        // every call schedules its deadline; cancelled ones must not wait 5 s in the queue holding their request
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
         this.snapshotWriter = Executors.newSingleThreadExecutor(new NamedThreads("escrow-snapshot-" + config.self()));
         this.inFlight = new Semaphore(config.maxInFlight());
         SnapshotPolicy snapshotPolicy = new SnapshotPolicy(config.snapshotLogEntries(), callbackExecutor, stats, name);

@@ -1,6 +1,7 @@
 package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.Node;
+import com.google.protobuf.ByteString;
 import io.escrowstore.EscrowStoreException;
 import io.escrowstore.IndeterminateOutcomeException;
 import io.escrowstore.Member;
@@ -10,6 +11,7 @@ import io.escrowstore.StoreClosedException;
 import io.escrowstore.StoreOverloadedException;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -57,21 +60,29 @@ final class RequestRouter {
         this.stats = stats;
     }
 
-    /** Runs {@code command} on the leader; completes within the request timeout. */
+    /** Runs {@code command} (as made by {@link Commands}) on the leader; completes within the request timeout. */
     CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
-        Call call = new Call(requestId, command, Deadline.after(timeout));
+        Call call = new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
+                Deadline.after(timeout));
         pending.add(call);
-        call.result.whenComplete((result, error) -> pending.remove(call));
         if (closed) {
+            pending.remove(call);
             fail(call, new StoreClosedException("store node " + self + " is closed"));
             return call.result;
         }
+        ScheduledFuture<?> expiry;
         try {
-            scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
+            expiry = scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
+            pending.remove(call);
             call.result.completeExceptionally(new StoreClosedException("store is shutting down"));
             return call.result;
         }
+        // a finished call leaves the timer's queue at once (the scheduler removes cancelled tasks)
+        call.result.whenComplete((result, error) -> {
+            pending.remove(call);
+            expiry.cancel(false);
+        });
         attempt(call);
         return call.result;
     }
@@ -82,7 +93,7 @@ final class RequestRouter {
         }
         if (proposer.leads()) {
             call.inFlight = true;
-            proposer.propose(call.command).whenComplete((response, error) -> handle(call, response, error, self));
+            proposer.propose(call.command, call.batchKey).whenComplete((response, error) -> handle(call, response, error, self));
             return;
         }
         Optional<Member> leader = call.takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
@@ -94,7 +105,7 @@ final class RequestRouter {
         Member target = leader.get();
         call.inFlight = true;
         stats.forwarded();
-        forwardClient.forward(target, call.command, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
+        forwardClient.forward(target, call.command, call.batchKey, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
             if (error == null && sent.unreachable() != null) {
                 call.inFlight = false;
                 call.lastReason = sent.unreachable();
@@ -196,6 +207,7 @@ final class RequestRouter {
     private static final class Call {
         final RequestId requestId;
         final byte[] command;
+        final ByteString batchKey;
         final Deadline deadline;
         final CompletableFuture<CommandResult> result = new CompletableFuture<>();
         final Backoff backoff = new Backoff();
@@ -207,9 +219,10 @@ final class RequestRouter {
         volatile String lastReason = "no attempt finished";
         volatile Member hint;
 
-        Call(RequestId requestId, byte[] command, Deadline deadline) {
+        Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline) {
             this.requestId = requestId;
             this.command = command;
+            this.batchKey = batchKey;
             this.deadline = deadline;
         }
 

@@ -14,7 +14,7 @@ import com.google.protobuf.Message;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RpcSerializer extends DefaultCustomSerializer {
     /**
-     * Largest message accepted: a command is at most {@link Commands#MAX_COMMAND_BYTES}; the
-     * largest answer (a settlement of the most channels one entry may name) stays well below this.
+     * Largest message accepted: a forwarded batch carries at most {@link Commands#MAX_BATCH_BYTES}
+     * of commands; the largest answer (a settlement of the most channels one entry may name, which
+     * travels alone) stays well below this.
      */
     static final int MAX_MESSAGE_BYTES = 1024 * 1024;
     private static final RpcSerializer INSTANCE = new RpcSerializer();
@@ -43,7 +44,7 @@ final class RpcSerializer extends DefaultCustomSerializer {
             return;
         }
         CustomSerializerManager.registerCustomSerializer(ForwardRequest.class.getName(), INSTANCE);
-        CustomSerializerManager.registerCustomSerializer(ForwardResponse.class.getName(), INSTANCE);
+        CustomSerializerManager.registerCustomSerializer(ForwardReply.class.getName(), INSTANCE);
         CustomSerializerManager.registerCustomSerializer(AdminRequest.class.getName(), INSTANCE);
         CustomSerializerManager.registerCustomSerializer(AdminResponse.class.getName(), INSTANCE);
         registered = true;
@@ -102,8 +103,8 @@ final class RpcSerializer extends DefaultCustomSerializer {
             if (ForwardRequest.class.getName().equals(className)) {
                 return ForwardRequest.parseFrom(bytes);
             }
-            if (ForwardResponse.class.getName().equals(className)) {
-                return ForwardResponse.parseFrom(bytes);
+            if (ForwardReply.class.getName().equals(className)) {
+                return ForwardReply.parseFrom(bytes);
             }
             if (AdminRequest.class.getName().equals(className)) {
                 return AdminRequest.parseFrom(bytes);

@@ -190,7 +190,7 @@ class CodecTest {
     class DecodeRefuses {
         @Test
         void nullAndEmpty() {
-            assertThatThrownBy(() -> Commands.decode(null))
+            assertThatThrownBy(() -> Commands.decode((ByteBuffer) null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
             assertThatThrownBy(() -> Commands.decode(ByteBuffer.allocate(0)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
@@ -635,17 +635,17 @@ class CodecTest {
         }
 
         @Test
-        void theLargestSettlementEntryStampedByALeaderStillDecodes() {
+        void theLargestSettlementInAnEntryStampedByALeaderStillDecodes() {
             List<ChannelId> most = LongStream.rangeClosed(1, Commands.MAX_SETTLEMENT_CHANNELS)
                     .mapToObj(i -> new ChannelId(MAX.subtract(BigInteger.valueOf(i)))).toList();
-            byte[] bytes = Commands.stamp(Commands.startSettlements(most, new RequestId("x".repeat(RequestId.MAX_LENGTH))),
-                    EntryStamp.newBuilder().setLeaderTimeMillis(Long.MAX_VALUE).setDedupMaxEntries(Integer.MAX_VALUE)
-                            .setDedupRetentionMillis(Long.MAX_VALUE).build());
+            byte[] settlement = Commands.startSettlements(most, new RequestId("x".repeat(RequestId.MAX_LENGTH)));
+            byte[] entry = Entries.one(settlement, EntryStamp.newBuilder().setLeaderTimeMillis(Long.MAX_VALUE)
+                    .setDedupMaxEntries(Integer.MAX_VALUE).setDedupRetentionMillis(Long.MAX_VALUE).build());
 
-            Command command = decode(bytes);
+            Command command = Commands.decode(Commands.decodeEntry(ByteBuffer.wrap(entry)).commands().get(0));
 
             assertThat(command.getStartSettlements().getChannelIdsCount()).isEqualTo(Commands.MAX_SETTLEMENT_CHANNELS);
-            assertThat(bytes.length).isLessThanOrEqualTo(Commands.MAX_COMMAND_BYTES);
+            assertThat(settlement.length).isLessThanOrEqualTo(Commands.MAX_COMMAND_BYTES);
         }
 
         @Test
@@ -656,46 +656,6 @@ class CodecTest {
 
             assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(reservation))).isEqualTo(reservation);
             assertThat(ProtoMapper.fromMsg(ProtoMapper.toMsg(settlement))).isEqualTo(settlement);
-        }
-    }
-
-    @Nested
-    class Stamps {
-        private final EntryStamp leader = EntryStamp.newBuilder().setLeaderTimeMillis(1_700_000_000_000L)
-                .setDedupMaxEntries(200_000).setDedupRetentionMillis(600_000).build();
-
-        @Test
-        void stampIsAddedWithoutChangingTheCommand() {
-            byte[] plain = Commands.claim(claim(BigInteger.TEN));
-
-            Command stamped = decode(Commands.stamp(plain, leader));
-
-            assertThat(stamped.getStamp()).isEqualTo(leader);
-            assertThat(stamped.toBuilder().clearStamp().build()).isEqualTo(decode(plain));
-        }
-
-        @Test
-        void leaderStampOverridesAStampAFollowerPutIn() {
-            EntryStamp forged = EntryStamp.newBuilder().setLeaderTimeMillis(Long.MAX_VALUE).setDedupMaxEntries(1)
-                    .setDedupRetentionMillis(1).build();
-            byte[] fromFollower = decode(Commands.sync(chain(BigInteger.ONE), SYNC_ID)).toBuilder().setStamp(forged)
-                    .build().toByteArray();
-
-            Command command = decode(Commands.stamp(fromFollower, leader));
-
-            assertThat(command.getStamp()).isEqualTo(leader);
-            assertThat(command.getRequestId()).isEqualTo(SYNC_ID.value());
-            assertThat(ProtoMapper.fromMsg(command.getSync().getChain())).isEqualTo(chain(BigInteger.ONE));
-        }
-
-        @Test
-        void restampingByASecondLeaderKeepsOnlyTheLastStamp() {
-            EntryStamp later = leader.toBuilder().setLeaderTimeMillis(leader.getLeaderTimeMillis() + 5).build();
-
-            Command command = decode(Commands.stamp(Commands.stamp(Commands.commit(new ReservationId(4)), leader), later));
-
-            assertThat(command.getStamp()).isEqualTo(later);
-            assertThat(command.getCommit().getReservationId()).isEqualTo(4);
         }
     }
 

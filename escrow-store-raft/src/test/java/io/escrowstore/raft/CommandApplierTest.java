@@ -7,7 +7,6 @@ import static io.escrowstore.raft.PaymentStateMachineTest.MEMBERS;
 import static io.escrowstore.raft.PaymentStateMachineTest.T0;
 import static io.escrowstore.raft.PaymentStateMachineTest.chain;
 import static io.escrowstore.raft.PaymentStateMachineTest.claimRequest;
-import static io.escrowstore.raft.PaymentStateMachineTest.result;
 import static io.escrowstore.raft.PaymentStateMachineTest.syncId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,8 +27,9 @@ import io.escrowstore.raft.PaymentStateMachineTest.ListIterator;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
-import io.escrowstore.raft.proto.EscrowProto.RejectCode;
 import io.escrowstore.raft.proto.EscrowProto.FinishSettlementsCommand;
+import io.escrowstore.raft.proto.EscrowProto.LogEntry;
+import io.escrowstore.raft.proto.EscrowProto.RejectCode;
 import io.escrowstore.raft.proto.EscrowProto.ReservationRef;
 import io.escrowstore.raft.proto.EscrowProto.ReserveCommand;
 import io.escrowstore.raft.proto.EscrowProto.StartSettlementsCommand;
@@ -59,7 +59,7 @@ class CommandApplierTest {
     }
 
     static byte[] at(long time, byte[] command) {
-        return Commands.stamp(command, stamp(time, MAX_ENTRIES, RETENTION));
+        return Entries.one(command, stamp(time, MAX_ENTRIES, RETENTION));
     }
 
     static byte[] syncCommand(long nonce, long value) {
@@ -71,13 +71,13 @@ class CommandApplierTest {
         return Commands.claim(claimRequest(requestId, nonce, amount, price));
     }
 
-    /** Applies one entry at the next index and returns what the proposer would be told. */
+    /** Applies one single-command entry at the next index and returns what the proposer would be told. */
     CommandResult apply(byte[] entry) {
-        CommandClosure closure = new CommandClosure(DIRECT);
-        ListIterator it = new ListIterator(++index, List.of(new Entry(ByteBuffer.wrap(entry), closure)));
+        PendingEntry pending = PendingEntry.of(DIRECT);
+        ListIterator it = new ListIterator(++index, List.of(Entry.of(ByteBuffer.wrap(entry), pending)));
         fsm.onApply(it);
         assertThat(it.consumed()).isEqualTo(1);
-        return result(closure);
+        return pending.result();
     }
 
     CommandResult applyAt(long time, byte[] command) {
@@ -94,7 +94,7 @@ class CommandApplierTest {
             StateDigest before = fsm.digest();
 
             // the same request, retried through another leader with another stamp
-            CommandResult again = apply(Commands.stamp(claimCommand("replica-a/1", 0, 10, 10),
+            CommandResult again = apply(Entries.one(claimCommand("replica-a/1", 0, 10, 10),
                     stamp(T0 + 2, 1_000, 60_000)));
 
             assertThat(Results.claimResult(first)).isInstanceOf(Accepted.class);
@@ -199,18 +199,18 @@ class CommandApplierTest {
         @Test
         void aRequestIsRememberedUntilMaxEntriesNewerRequestsWereRecorded() {
             EntryStamp three = stamp(T0, 3, RETENTION);
-            apply(Commands.stamp(syncCommand(0, 100), three));
-            CommandResult first = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), three));
-            apply(Commands.stamp(claimCommand("r2", 0, 20, 10), three));
-            apply(Commands.stamp(Commands.sync(chain(ChannelId.of(5), 0, 1, GROUP), new RequestId("s5")), three));
+            apply(Entries.one(syncCommand(0, 100), three));
+            CommandResult first = apply(Entries.one(claimCommand("r1", 0, 10, 10), three));
+            apply(Entries.one(claimCommand("r2", 0, 20, 10), three));
+            apply(Entries.one(Commands.sync(chain(ChannelId.of(5), 0, 1, GROUP), new RequestId("s5")), three));
 
             // r1 has two newer requests: still answered from the table
-            assertThat(apply(Commands.stamp(claimCommand("r1", 0, 10, 10), three))).isEqualTo(first);
+            assertThat(apply(Entries.one(claimCommand("r1", 0, 10, 10), three))).isEqualTo(first);
 
-            apply(Commands.stamp(Commands.sync(chain(ChannelId.of(6), 0, 1, GROUP), new RequestId("s6")), three));
+            apply(Entries.one(Commands.sync(chain(ChannelId.of(6), 0, 1, GROUP), new RequestId("s6")), three));
 
             // three newer requests: r1 is forgotten and evaluated as new
-            CommandResult evaluated = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), three));
+            CommandResult evaluated = apply(Entries.one(claimCommand("r1", 0, 10, 10), three));
             assertThat(Results.claimResult(evaluated)).isInstanceOf(Rejected.class)
                     .extracting(r -> ((Rejected) r).reason()).isEqualTo(RejectReason.ALREADY_CLAIMED);
         }
@@ -225,7 +225,7 @@ class CommandApplierTest {
             assertThat(applyAt(T0, claimCommand("r1", 0, 10, 10))).isEqualTo(first);
 
             // a leader configured with a smaller window evicts down to it, whatever this node's config says
-            CommandResult evaluated = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), stamp(T0, 2, RETENTION)));
+            CommandResult evaluated = apply(Entries.one(claimCommand("r1", 0, 10, 10), stamp(T0, 2, RETENTION)));
 
             assertThat(evaluated).isNotEqualTo(first);
             assertThat(Results.claimResult(evaluated)).isInstanceOf(Rejected.class);
@@ -243,7 +243,7 @@ class CommandApplierTest {
         void rememberedUntilRetentionHasPassedInLogTime() {
             CommandResult first = recordAtT0();
 
-            CommandResult atRetention = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_000, 100, 1_000)));
+            CommandResult atRetention = apply(Entries.one(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_000, 100, 1_000)));
 
             assertThat(atRetention).isEqualTo(first);
         }
@@ -252,7 +252,7 @@ class CommandApplierTest {
         void forgottenOneMillisecondAfterRetention() {
             CommandResult first = recordAtT0();
 
-            CommandResult after = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_001, 100, 1_000)));
+            CommandResult after = apply(Entries.one(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_001, 100, 1_000)));
 
             assertThat(after).isNotEqualTo(first);
             assertThat(Results.claimResult(after)).isInstanceOf(Rejected.class);
@@ -262,7 +262,7 @@ class CommandApplierTest {
         void theRetentionIsTheOneStampedIntoTheEntryNotALocalSetting() {
             CommandResult first = recordAtT0();
 
-            CommandResult longer = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_001, 100, 5_000)));
+            CommandResult longer = apply(Entries.one(claimCommand("r1", 0, 10, 10), stamp(T0 + 1_001, 100, 5_000)));
 
             assertThat(longer).isEqualTo(first);
         }
@@ -273,7 +273,7 @@ class CommandApplierTest {
             applyAt(T0 + 5_000, Commands.sync(chain(ChannelId.of(5), 0, 1, GROUP), new RequestId("s5")));
 
             // a leader with a clock 5 s behind: log time stays at T0 + 5 s, so r1 is older than 1 s
-            CommandResult behind = apply(Commands.stamp(claimCommand("r1", 0, 10, 10), stamp(T0, 100, 1_000)));
+            CommandResult behind = apply(Entries.one(claimCommand("r1", 0, 10, 10), stamp(T0, 100, 1_000)));
 
             assertThat(ledger.logTimeMillis()).isEqualTo(T0 + 5_000);
             assertThat(behind).isNotEqualTo(first);
@@ -329,8 +329,11 @@ class CommandApplierTest {
             StateDigest before = fsm.digest();
             List<byte[]> malformed = malformedButStamped(T0 + 1_000_000);
             malformed.add(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00});
-            malformed.add(Command.newBuilder(decodeUnchecked(at(T0 + 1_000_000, syncCommand(0, 100))))
-                    .setFormatVersion(Commands.FORMAT_VERSION + 1).build().toByteArray());
+            malformed.add(at(T0 + 1_000_000, Command.newBuilder(decodeUnchecked(syncCommand(0, 100)))
+                    .setFormatVersion(Commands.FORMAT_VERSION + 1).build().toByteArray()));
+            malformed.add(LogEntry.newBuilder().setFormatVersion(Commands.ENTRY_FORMAT_VERSION + 1)
+                    .setStamp(stamp(T0 + 1_000_000, MAX_ENTRIES, RETENTION))
+                    .addCommands(ByteString.copyFrom(syncCommand(0, 100))).build().toByteArray());
 
             for (byte[] entry : malformed) {
                 CommandResult result = apply(entry);
@@ -348,9 +351,10 @@ class CommandApplierTest {
             StateDigest before = fsm.digest();
             byte[] claim = claimCommand("r1", 0, 10, 10);
 
-            CommandResult unstamped = apply(claim);
-            CommandResult noWindow = apply(Commands.stamp(claim, stamp(T0 + 9, 0, RETENTION)));
-            CommandResult noRetention = apply(Commands.stamp(claim, stamp(T0 + 9, MAX_ENTRIES, 0)));
+            CommandResult unstamped = apply(LogEntry.newBuilder().setFormatVersion(Commands.ENTRY_FORMAT_VERSION)
+                    .addCommands(ByteString.copyFrom(claim)).build().toByteArray());
+            CommandResult noWindow = apply(Entries.one(claim, stamp(T0 + 9, 0, RETENTION)));
+            CommandResult noRetention = apply(Entries.one(claim, stamp(T0 + 9, MAX_ENTRIES, 0)));
 
             for (CommandResult result : List.of(unstamped, noWindow, noRetention)) {
                 assertThat(result.getInvalid()).contains("stamp");
@@ -370,14 +374,29 @@ class CommandApplierTest {
         }
 
         @Test
-        void applierThrowsForMalformedEntriesSoTheStateMachineCanCountThem() {
+        void applierThrowsForAMalformedEntrySoTheStateMachineCanCountIt() {
             CommandApplier applier = new CommandApplier(new ChannelLedger(GROUP), new DedupTable());
+            byte[] unstamped = LogEntry.newBuilder().setFormatVersion(Commands.ENTRY_FORMAT_VERSION)
+                    .addCommands(ByteString.copyFrom(claimCommand("r1", 0, 10, 10))).build().toByteArray();
 
-            assertThatThrownBy(() -> applier.apply(ByteBuffer.wrap(claimCommand("r1", 0, 10, 10)), 1))
+            assertThatThrownBy(() -> applier.apply(ByteBuffer.wrap(unstamped), 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stamp");
-            assertThatThrownBy(() -> applier.apply(ByteBuffer.wrap(at(T0,
-                    Commands.reserve(claimRequest("r1", 0, 10, 10), 0))), 1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+            assertThatThrownBy(() -> applier.apply(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0x07}), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a log entry");
+        }
+
+        @Test
+        void applierReportsAMalformedCommandAndAnswersItAsInvalid() {
+            List<String> reported = new ArrayList<>();
+            CommandApplier applier = new CommandApplier(new ChannelLedger(GROUP), new DedupTable(), false,
+                    (at, why) -> reported.add(at + ": " + why));
+
+            List<CommandResult> results = applier.apply(ByteBuffer.wrap(at(T0,
+                    Commands.reserve(claimRequest("r1", 0, 10, 10), 0))), 7);
+
+            assertThat(results).singleElement().satisfies(result -> assertThat(result.getInvalid()).contains("lease"));
+            assertThat(reported).singleElement()
+                    .satisfies(line -> assertThat(line).startsWith("7: ").contains("lease"));
         }
     }
 

@@ -1,5 +1,11 @@
 package io.escrowstore.raft;
 
+import static io.escrowstore.raft.PaymentStateMachineTest.CH;
+import static io.escrowstore.raft.PaymentStateMachineTest.GROUP;
+import static io.escrowstore.raft.PaymentStateMachineTest.STAMP;
+import static io.escrowstore.raft.PaymentStateMachineTest.chain;
+import static io.escrowstore.raft.PaymentStateMachineTest.claimRequest;
+import static io.escrowstore.raft.PaymentStateMachineTest.stamped;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alipay.remoting.exception.DeserializationException;
@@ -10,6 +16,8 @@ import io.escrowstore.Member;
 import io.escrowstore.RequestId;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
@@ -30,10 +38,19 @@ class HostileInputFuzzTest {
     private static final int TRIES = 4_000;
 
     private static final List<byte[]> VALID_COMMANDS = List.of(
-            PaymentStateMachineTest.sync(0, 100).array(),
-            PaymentStateMachineTest.claim("r1", 0, 10, 10).array(),
-            PaymentStateMachineTest.claim("r2", 0, 20, 10).array(),
-            PaymentStateMachineTest.sync(1, 1_000).array());
+            Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("s0")),
+            Commands.claim(claimRequest("r1", 0, 10, 10)),
+            Commands.claim(claimRequest("r2", 0, 20, 10)),
+            Commands.sync(chain(CH, 1, 1_000, GROUP), new RequestId("s1")));
+
+    /** Each command alone in an entry, then entries of several commands. */
+    private static final List<byte[]> VALID_ENTRIES = List.of(
+            stamped(VALID_COMMANDS.get(0)),
+            stamped(VALID_COMMANDS.get(1)),
+            stamped(VALID_COMMANDS.get(2)),
+            stamped(VALID_COMMANDS.get(3)),
+            Entries.of(STAMP, VALID_COMMANDS.get(1), VALID_COMMANDS.get(2)),
+            Entries.of(STAMP, VALID_COMMANDS.get(3), VALID_COMMANDS.get(1), VALID_COMMANDS.get(0)));
 
     @Test
     void commandDecoderRefusesOrAcceptsButNeverBreaks() {
@@ -49,21 +66,39 @@ class HostileInputFuzzTest {
     }
 
     @Test
-    void refusedEntriesLeaveTheStateUntouchedAndNoneThrowsAnythingElse() throws Exception {
+    void entryDecoderRefusesOrAcceptsButNeverBreaks() {
+        Random random = new Random(9);
+        for (int i = 0; i < TRIES; i++) {
+            byte[] input = i % 2 == 0 ? randomBytes(random) : mutate(pick(random, VALID_ENTRIES), random);
+            try {
+                Commands.decodeEntry(ByteBuffer.wrap(input)).commands().forEach(Commands::decode);
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused.getMessage()).as("a refusal says why").isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void refusedEntriesAndCommandsLeaveTheStateUntouchedAndNoneThrowsAnythingElse() throws Exception {
         Random random = new Random(11);
-        ChannelLedger ledger = new ChannelLedger(RaftPaymentStoreTest.GROUP);
+        ChannelLedger ledger = new ChannelLedger(GROUP);
         DedupTable dedup = new DedupTable();
         CommandApplier applier = new CommandApplier(ledger, dedup);
         long index = 1;
-        for (byte[] valid : VALID_COMMANDS) {
+        for (byte[] valid : VALID_ENTRIES) {
             applier.apply(ByteBuffer.wrap(valid), index++);
         }
         int refused = 0;
         for (int i = 0; i < TRIES; i++) {
-            byte[] entry = i % 4 == 0 ? randomBytes(random) : mutate(pick(random, VALID_COMMANDS), random);
+            byte[] entry = i % 4 == 0 ? randomBytes(random) : mutate(pick(random, VALID_ENTRIES), random);
             byte[] before = digest(ledger, dedup);
             try {
-                applier.apply(ByteBuffer.wrap(entry), index++);
+                List<CommandResult> results = applier.apply(ByteBuffer.wrap(entry), index++);
+                if (results.stream().allMatch(CommandResult::hasInvalid)) {
+                    refused++;
+                    assertThat(digest(ledger, dedup)).as("every command of %s refused but the state changed",
+                            Arrays.toString(entry)).isEqualTo(before);
+                }
             } catch (IllegalArgumentException e) {
                 refused++;
                 assertThat(digest(ledger, dedup)).as("entry %s refused but changed the state",
@@ -77,15 +112,20 @@ class HostileInputFuzzTest {
     void rpcMessagesAreParsedOrRefusedByTheSerializer() {
         Random random = new Random(13);
         List<byte[]> valid = List.of(
-                ForwardRequest.newBuilder().setGroup("g").setCommand(ByteString.copyFrom(VALID_COMMANDS.get(1)))
-                        .build().toByteArray(),
+                ForwardRequest.newBuilder().setGroup("g").addCommands(ByteString.copyFrom(VALID_COMMANDS.get(1)))
+                        .addCommands(ByteString.copyFrom(VALID_COMMANDS.get(0))).build().toByteArray(),
                 AdminRequest.newBuilder().setGroup("g").setKind(AdminRequest.Kind.ADD_MEMBER).setMember("10.0.0.1:7001")
                         .setTimeoutMillis(1_000).build().toByteArray(),
-                ForwardResponse.newBuilder().setStatus(ForwardResponse.Status.NOT_LEADER).setLeaderHint("h:1").build()
-                        .toByteArray(),
+                ForwardReply.newBuilder()
+                        .addResponses(ForwardResponse.newBuilder().setStatus(ForwardResponse.Status.NOT_LEADER)
+                                .setLeaderHint("h:1"))
+                        .addResponses(ForwardResponse.newBuilder().setStatus(ForwardResponse.Status.BAD_REQUEST)
+                                .setError("not a command"))
+                        .build().toByteArray(),
                 AdminResponse.newBuilder().setStatus(AdminResponse.Status.OK).build().toByteArray());
         List<String> classes = List.of(ForwardRequest.class.getName(), AdminRequest.class.getName(),
-                ForwardResponse.class.getName(), AdminResponse.class.getName(), "java.lang.Runtime");
+                ForwardReply.class.getName(), AdminResponse.class.getName(), ForwardResponse.class.getName(),
+                "java.lang.Runtime");
         for (int i = 0; i < TRIES; i++) {
             byte[] input = i % 2 == 0 ? randomBytes(random) : mutate(pick(random, valid), random);
             try {

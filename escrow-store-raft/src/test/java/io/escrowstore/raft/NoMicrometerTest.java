@@ -2,13 +2,16 @@ package io.escrowstore.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,7 @@ class NoMicrometerTest {
             assertThatThrownBy(() -> withoutMicrometer.loadClass("io.micrometer.core.instrument.MeterRegistry"))
                     .isInstanceOf(ClassNotFoundException.class);
 
+            Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
             Object summary = withoutMicrometer.loadClass(NoMicrometerProbe.class.getName())
                     .getMethod("run", String.class, int.class)
                     .invoke(null, dataDir.toString(), ClusterAdminSingleNodeTest.freePort());
@@ -34,6 +38,11 @@ class NoMicrometerTest {
             assertThat(summary.toString()).matches("accepted=true members=1 applied=\\d+");
             assertThatThrownBy(() -> Class.forName(EscrowStoreMetrics.class.getName(), true, withoutMicrometer))
                     .as("only the binder needs Micrometer").isInstanceOf(NoClassDefFoundError.class);
+            // the store's netty threads end after their quiet period, once close has returned; a class loader
+            // closed under them fails their last class loads, which awaitility would report in a later test
+            await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> !thread.isDaemon() && !before.contains(thread)
+                            && thread != Thread.currentThread()));
         }
     }
 

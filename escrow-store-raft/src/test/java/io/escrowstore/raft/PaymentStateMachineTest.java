@@ -14,6 +14,7 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.escrowstore.Accepted;
 import io.escrowstore.Address;
@@ -34,7 +35,7 @@ import io.escrowstore.raft.proto.EscrowProto.ClaimCommand;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.proto.EscrowProto.LogEntry;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -53,7 +54,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,9 +98,9 @@ class PaymentStateMachineTest {
                 .setDedupRetentionMillis(600_000).build();
     }
 
-    /** {@code command} as the leader appends it to the log. */
+    /** {@code command} alone in an entry, as the leader appends it to the log. */
     static byte[] stamped(byte[] command) {
-        return Commands.stamp(command, STAMP);
+        return Entries.one(command, STAMP);
     }
 
     /** A request id naming the chain view, so equal views synced by different nodes share it. */
@@ -108,7 +109,7 @@ class PaymentStateMachineTest {
                 + chain.groupId().bytes()[0]);
     }
 
-    /** A stamped sync entry as a replica proposes it. */
+    /** A sync entry as a replica proposes it. */
     static byte[] encodeSync(ChainChannel chain) {
         return stamped(Commands.sync(chain, syncId(chain)));
     }
@@ -134,6 +135,11 @@ class PaymentStateMachineTest {
     record Entry(ByteBuffer data, Closure done) {
         static Entry of(ByteBuffer data) {
             return new Entry(data, null);
+        }
+
+        /** An entry this node proposed: applying it completes {@code pending}'s answers. */
+        static Entry of(ByteBuffer data, PendingEntry pending) {
+            return new Entry(data, pending.closure);
         }
     }
 
@@ -234,13 +240,6 @@ class PaymentStateMachineTest {
         }
     }
 
-    static CommandResult result(CommandClosure closure) {
-        ForwardResponse response = closure.future().getNow(null);
-        assertThat(response).as("closure completed").isNotNull();
-        assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
-        return response.getResult();
-    }
-
     private void apply(long firstIndex, Entry... entries) {
         ListIterator it = new ListIterator(firstIndex, List.of(entries));
         fsm.onApply(it);
@@ -252,16 +251,16 @@ class PaymentStateMachineTest {
     class Apply {
         @Test
         void invalidEntryBecomesNoOpAndLaterEntriesOfTheBatchStillApply() {
-            CommandClosure first = new CommandClosure(DIRECT);
-            CommandClosure bad = new CommandClosure(DIRECT);
-            CommandClosure last = new CommandClosure(DIRECT);
+            PendingEntry first = PendingEntry.of(DIRECT);
+            PendingEntry bad = PendingEntry.of(DIRECT);
+            PendingEntry last = PendingEntry.of(DIRECT);
 
-            apply(1, new Entry(sync(0, 100), first), new Entry(garbage(), bad), new Entry(claim("r1", 0, 10, 10), last));
+            apply(1, Entry.of(sync(0, 100), first), Entry.of(garbage(), bad), Entry.of(claim("r1", 0, 10, 10), last));
 
-            assertThat(Results.syncResult(result(first))).isInstanceOf(Synced.class);
-            assertThat(result(bad).getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.INVALID);
-            assertThat(result(bad).getInvalid()).isNotBlank();
-            assertThat(Results.claimResult(result(last))).isInstanceOf(Accepted.class);
+            assertThat(Results.syncResult(first.result())).isInstanceOf(Synced.class);
+            assertThat(bad.result().getOutcomeCase()).isEqualTo(CommandResult.OutcomeCase.INVALID);
+            assertThat(bad.result().getInvalid()).isNotBlank();
+            assertThat(Results.claimResult(last.result())).isInstanceOf(Accepted.class);
             assertThat(fsm.invalidEntries()).isEqualTo(1);
             assertThat(fsm.appliedIndex()).isEqualTo(3);
             assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.TEN);
@@ -273,10 +272,10 @@ class PaymentStateMachineTest {
             apply(1, Entry.of(sync(0, 100)));
             StateDigest before = fsm.digest();
 
-            CommandClosure bad = new CommandClosure(DIRECT);
-            apply(2, new Entry(garbage(), bad));
+            PendingEntry bad = PendingEntry.of(DIRECT);
+            apply(2, Entry.of(garbage(), bad));
 
-            assertThat(result(bad).hasInvalid()).isTrue();
+            assertThat(bad.result().hasInvalid()).isTrue();
             assertThat(fsm.digest().sameStateAs(before)).isTrue();
             assertThat(fsm.digest().appliedIndex()).isEqualTo(2);
         }
@@ -291,42 +290,44 @@ class PaymentStateMachineTest {
                     .build();
             byte[] mismatched = stamped(Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION)
                     .setRequestId("x").setClaim(mismatchedClaim).build().toByteArray());
-            byte[] unstamped = Commands.claim(claimRequest("y", 0, 1, 1));
-            byte[] newerVersion = Commands.decode(sync(0, 100)).toBuilder()
-                    .setFormatVersion(Commands.FORMAT_VERSION + 1).build().toByteArray();
+            byte[] unstamped = LogEntry.newBuilder().setFormatVersion(Commands.ENTRY_FORMAT_VERSION)
+                    .addCommands(ByteString.copyFrom(Commands.claim(claimRequest("y", 0, 1, 1)))).build().toByteArray();
+            Command sync = Commands.decode(ByteBuffer.wrap(Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("s"))));
+            byte[] newerVersion = stamped(sync.toBuilder().setFormatVersion(Commands.FORMAT_VERSION + 1).build()
+                    .toByteArray());
             List<ByteBuffer> invalid = List.of(ByteBuffer.allocate(0), garbage(),
                     ByteBuffer.wrap(new byte[Commands.MAX_COMMAND_BYTES + 1]), ByteBuffer.wrap(mismatched),
                     ByteBuffer.wrap(newerVersion), ByteBuffer.wrap(unstamped));
-            List<CommandClosure> closures = new ArrayList<>();
+            List<PendingEntry> pending = new ArrayList<>();
             List<Entry> entries = new ArrayList<>();
             for (ByteBuffer data : invalid) {
-                CommandClosure closure = new CommandClosure(DIRECT);
-                closures.add(closure);
-                entries.add(new Entry(data, closure));
+                PendingEntry entry = PendingEntry.of(DIRECT);
+                pending.add(entry);
+                entries.add(Entry.of(data, entry));
             }
 
             apply(10, entries.toArray(Entry[]::new));
 
             assertThat(fsm.invalidEntries()).isEqualTo(invalid.size());
             assertThat(fsm.appliedIndex()).isEqualTo(10 + invalid.size() - 1);
-            for (CommandClosure closure : closures) {
-                assertThat(result(closure).hasInvalid()).isTrue();
+            for (PendingEntry entry : pending) {
+                assertThat(entry.result().hasInvalid()).isTrue();
             }
             assertThat(ledger.size()).isZero();
         }
 
         @Test
         void eachCommandSeesTheEffectsOfEarlierCommandsInTheSameBatch() {
-            CommandClosure synced = new CommandClosure(DIRECT);
-            CommandClosure firstClaim = new CommandClosure(DIRECT);
-            CommandClosure secondClaim = new CommandClosure(DIRECT);
+            PendingEntry synced = PendingEntry.of(DIRECT);
+            PendingEntry firstClaim = PendingEntry.of(DIRECT);
+            PendingEntry secondClaim = PendingEntry.of(DIRECT);
 
-            apply(5, new Entry(sync(0, 100), synced), new Entry(claim("replica-a/1", 0, 10, 10), firstClaim),
-                    new Entry(claim("replica-b/1", 0, 10, 10), secondClaim));
+            apply(5, Entry.of(sync(0, 100), synced), Entry.of(claim("replica-a/1", 0, 10, 10), firstClaim),
+                    Entry.of(claim("replica-b/1", 0, 10, 10), secondClaim));
 
-            Accepted accepted = (Accepted) Results.claimResult(result(firstClaim));
+            Accepted accepted = (Accepted) Results.claimResult(firstClaim.result());
             assertThat(accepted.state().revision()).isEqualTo(6);
-            assertThat(Results.claimResult(result(secondClaim)))
+            assertThat(Results.claimResult(secondClaim.result()))
                     .isEqualTo(new Rejected(RejectReason.ALREADY_CLAIMED, Optional.of(accepted.state())));
         }
 
@@ -362,7 +363,7 @@ class PaymentStateMachineTest {
             List<Entry> leaderEntries = new ArrayList<>();
             List<Entry> followerEntries = new ArrayList<>();
             for (ByteBuffer data : log) {
-                leaderEntries.add(new Entry(data.duplicate(), new CommandClosure(DIRECT)));
+                leaderEntries.add(Entry.of(data.duplicate(), PendingEntry.of(DIRECT)));
                 followerEntries.add(Entry.of(data.duplicate()));
             }
 
@@ -399,7 +400,7 @@ class PaymentStateMachineTest {
                 task.run();
             };
 
-            apply(1, new Entry(sync(0, 100), new CommandClosure(probe)));
+            apply(1, Entry.of(sync(0, 100), PendingEntry.of(probe)));
 
             assertThat(seenIndex[0]).isEqualTo(1);
             assertThat(seenChannel[0]).isPresent();
@@ -407,108 +408,26 @@ class PaymentStateMachineTest {
 
         @Test
         void unexpectedFailureRollsBackAndStopsWithoutApplyingLaterEntries() {
-            CommandClosure first = new CommandClosure(DIRECT);
-            CommandClosure broken = new CommandClosure(DIRECT);
-            CommandClosure after = new CommandClosure(DIRECT);
+            PendingEntry first = PendingEntry.of(DIRECT);
+            PendingEntry broken = PendingEntry.of(DIRECT);
+            PendingEntry after = PendingEntry.of(DIRECT);
             ListIterator it = new ListIterator(1,
-                    List.of(new Entry(sync(0, 100), first), new Entry(claim("a", 0, 10, 10), broken),
-                            new Entry(claim("b", 0, 10, 10), after)),
+                    List.of(Entry.of(sync(0, 100), first), Entry.of(claim("a", 0, 10, 10), broken),
+                            Entry.of(claim("b", 0, 10, 10), after)),
                     Set.of(1));
 
             fsm.onApply(it);
 
-            assertThat(result(first).hasSynced()).isTrue();
+            assertThat(first.result().hasSynced()).isTrue();
             assertThat(it.rollbackStatus).isNotNull();
             assertThat(it.rollbackStatus.getRaftError()).isEqualTo(RaftError.ESTATEMACHINE);
             assertThat(it.rollbackTail).isEqualTo(1L);
             assertThat(it.consumed()).isEqualTo(1);
             assertThat(fsm.appliedIndex()).isEqualTo(1);
             assertThat(fsm.invalidEntries()).isZero();
-            assertThat(broken.future()).isNotDone();
-            assertThat(after.future()).isNotDone();
+            assertThat(broken.answer()).isNotDone();
+            assertThat(after.answer()).isNotDone();
             assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isZero();
-        }
-    }
-
-    @Nested
-    class Closures {
-        @Test
-        void appliedResultIsCompletedOnTheGivenExecutor() {
-            QueueExecutor executor = new QueueExecutor();
-            CommandClosure closure = new CommandClosure(executor);
-
-            apply(1, new Entry(sync(0, 100), closure));
-
-            assertThat(closure.future()).isNotDone();
-            executor.runAll();
-            assertThat(Results.syncResult(result(closure))).isInstanceOf(Synced.class);
-        }
-
-        @Test
-        void busyErrorMeansNeverAppended() {
-            CommandClosure closure = new CommandClosure(DIRECT);
-
-            closure.run(new Status(RaftError.EBUSY, "leader is overloaded"));
-
-            ForwardResponse response = closure.future().getNow(null);
-            assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
-            assertThat(response.getError()).contains("leader is overloaded");
-        }
-
-        @Test
-        void otherErrorsAreIndeterminate() {
-            for (RaftError error : new RaftError[] {RaftError.EPERM, RaftError.ESHUTDOWN, RaftError.ELEADERREMOVED,
-                RaftError.ETIMEDOUT}) {
-                CommandClosure closure = new CommandClosure(DIRECT);
-
-                closure.run(new Status(error, "leader stepped down"));
-
-                ForwardResponse response = closure.future().getNow(null);
-                assertThat(response.getStatus()).as("%s", error).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-                assertThat(response.getError()).contains("leader stepped down");
-            }
-        }
-
-        @Test
-        void okWithoutAResultIsIndeterminateNotApplied() {
-            CommandClosure closure = new CommandClosure(DIRECT);
-
-            closure.run(Status.OK());
-
-            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-        }
-
-        @Test
-        void errorIsAlsoCompletedOnTheGivenExecutor() {
-            QueueExecutor executor = new QueueExecutor();
-            CommandClosure closure = new CommandClosure(executor);
-
-            closure.run(new Status(RaftError.EBUSY, "busy"));
-
-            assertThat(closure.future()).isNotDone();
-            executor.runAll();
-            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
-        }
-
-        @Test
-        void rejectingExecutorStillCompletesTheFuture() {
-            CommandClosure closure = new CommandClosure(task -> {
-                throw new RejectedExecutionException("executor shut down");
-            });
-
-            apply(1, new Entry(sync(0, 100), closure));
-
-            assertThat(Results.syncResult(result(closure))).isInstanceOf(Synced.class);
-        }
-
-        @Test
-        void firstCompletionWins() {
-            CommandClosure closure = new CommandClosure(DIRECT);
-            apply(1, new Entry(sync(0, 100), closure));
-
-            closure.run(new Status(RaftError.EBUSY, "late"));
-
-            assertThat(closure.future().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
         }
     }
 
@@ -858,11 +777,11 @@ class PaymentStateMachineTest {
             DirSnapshot snapshot = saveAt(3);
             PaymentStateMachine fresh = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "fresh", MEMBERS);
             assertThat(fresh.onSnapshotLoad(snapshot.reader(3))).isTrue();
-            CommandClosure next = new CommandClosure(DIRECT);
+            PendingEntry next = PendingEntry.of(DIRECT);
 
-            fresh.onApply(new ListIterator(4, List.of(new Entry(claim("b", 0, 20, 10), next))));
+            fresh.onApply(new ListIterator(4, List.of(Entry.of(claim("b", 0, 20, 10), next))));
 
-            assertThat(Results.claimResult(result(next))).isInstanceOf(Accepted.class);
+            assertThat(Results.claimResult(next.result())).isInstanceOf(Accepted.class);
             assertThat(fresh.appliedIndex()).isEqualTo(4);
             ChannelState state = fresh.channel(CH).orElseThrow();
             assertThat(state.revision()).isEqualTo(4);
@@ -870,13 +789,15 @@ class PaymentStateMachineTest {
         }
     }
 
-    /** Entries of the whole payment lifecycle, stamped at increasing log times from {@code T0}. */
+    /** Commands of the whole payment lifecycle, each in an entry stamped at increasing log times from {@code T0}. */
     static final class Log {
-        final List<byte[]> entries = new ArrayList<>();
+        final List<byte[]> commands = new ArrayList<>();
+        final List<EntryStamp> stamps = new ArrayList<>();
         long time = T0;
 
         Log add(byte[] command) {
-            entries.add(Commands.stamp(command, stamp(time)));
+            commands.add(command);
+            stamps.add(stamp(time));
             return this;
         }
 
@@ -885,8 +806,10 @@ class PaymentStateMachineTest {
             return this;
         }
 
-        List<Entry> asEntries() {
-            return entries.stream().map(bytes -> new Entry(ByteBuffer.wrap(bytes), new CommandClosure(DIRECT))).toList();
+        /** One entry per command. */
+        List<byte[]> entries() {
+            return IntStream.range(0, commands.size()).mapToObj(i -> Entries.one(commands.get(i), stamps.get(i)))
+                    .toList();
         }
     }
 
@@ -915,16 +838,18 @@ class PaymentStateMachineTest {
                 .later(1_000).add(Commands.claim(claimOn(CH, "claim-42-replay", 0, 10, 10)));
     }
 
-    private List<CommandResult> applyLog(PaymentStateMachine target, long firstIndex, List<Entry> entries) {
-        ListIterator it = new ListIterator(firstIndex, entries);
+    /** Applies single-command {@code entries} from {@code firstIndex} as their proposer and returns their results. */
+    private List<CommandResult> applyLog(PaymentStateMachine target, long firstIndex, List<byte[]> entries) {
+        List<PendingEntry> pending = entries.stream().map(bytes -> PendingEntry.of(DIRECT)).toList();
+        ListIterator it = new ListIterator(firstIndex, IntStream.range(0, entries.size())
+                .mapToObj(i -> Entry.of(ByteBuffer.wrap(entries.get(i)), pending.get(i))).toList());
         target.onApply(it);
         assertThat(it.consumed()).isEqualTo(entries.size());
-        return entries.stream().map(e -> result((CommandClosure) e.done())).toList();
+        return pending.stream().map(PendingEntry::result).toList();
     }
 
     private CommandResult applyOne(PaymentStateMachine target, long index, byte[] command, long time) {
-        return applyLog(target, index, List.of(new Entry(ByteBuffer.wrap(Commands.stamp(command, stamp(time))),
-                new CommandClosure(DIRECT)))).get(0);
+        return applyLog(target, index, List.of(Entries.one(command, stamp(time)))).get(0);
     }
 
     @Nested
@@ -937,7 +862,7 @@ class PaymentStateMachineTest {
         private PaymentStateMachine fresh;
 
         private DirSnapshot saveLifecycle() {
-            original = applyLog(fsm, 1, lifecycle().asEntries());
+            original = applyLog(fsm, 1, lifecycle().entries());
             DirSnapshot snapshot = new DirSnapshot(dir);
             fsm.onSnapshotSave(snapshot.writer(true), saved::add);
             assertThat(saved).singleElement().satisfies(status -> assertThat(status.isOk()).isTrue());
@@ -1027,8 +952,8 @@ class PaymentStateMachineTest {
                     .add(Commands.finishSettlements(SETTLED, BigInteger.ONE, new RequestId("finish-3")))
                     .add(Commands.startSettlements(List.of(CH, HELD, SETTLED), new RequestId("settle-all")));
 
-            List<CommandResult> onOriginal = applyLog(fsm, 9, more.asEntries());
-            List<CommandResult> onLoaded = applyLog(fresh, 9, more.asEntries());
+            List<CommandResult> onOriginal = applyLog(fsm, 9, more.entries());
+            List<CommandResult> onLoaded = applyLog(fresh, 9, more.entries());
 
             assertThat(onLoaded).isEqualTo(onOriginal);
             assertThat(fresh.digest()).isEqualTo(fsm.digest());
@@ -1041,8 +966,8 @@ class PaymentStateMachineTest {
         @Test
         void twoNodesFedTheSameLifecycleEntriesHaveEqualDigests() {
             PaymentStateMachine other = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "other", MEMBERS);
-            List<Entry> entries = lifecycle().asEntries();
-            List<Entry> copies = lifecycle().asEntries();
+            List<byte[]> entries = lifecycle().entries();
+            List<byte[]> copies = lifecycle().entries();
 
             applyLog(fsm, 1, entries.subList(0, 5));
             applyLog(fsm, 6, entries.subList(5, entries.size()));
@@ -1053,20 +978,18 @@ class PaymentStateMachineTest {
 
         @Test
         void logTimeAndRecordedOutcomesArePartOfTheDigest() {
-            applyLog(fsm, 1, lifecycle().asEntries());
+            applyLog(fsm, 1, lifecycle().entries());
             StateDigest base = fsm.digest();
 
             Log oneMillisecondLater = lifecycle();
-            int last = oneMillisecondLater.entries.size() - 1;
-            oneMillisecondLater.entries.set(last, Commands.stamp(oneMillisecondLater.entries.get(last), stamp(T0 + 4_001)));
+            oneMillisecondLater.stamps.set(oneMillisecondLater.stamps.size() - 1, stamp(T0 + 4_001));
             PaymentStateMachine laterClock = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "b", MEMBERS);
-            applyLog(laterClock, 1, oneMillisecondLater.asEntries());
+            applyLog(laterClock, 1, oneMillisecondLater.entries());
 
             Log renamed = lifecycle();
-            renamed.entries.set(0, Commands.stamp(Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("sync-x")),
-                    stamp(T0)));
+            renamed.commands.set(0, Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("sync-x")));
             PaymentStateMachine otherId = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "c", MEMBERS);
-            applyLog(otherId, 1, renamed.asEntries());
+            applyLog(otherId, 1, renamed.entries());
 
             assertThat(laterClock.channel(CH)).isEqualTo(fsm.channel(CH));
             assertThat(laterClock.digest().sameStateAs(base)).as("log time is state").isFalse();
@@ -1082,7 +1005,7 @@ class PaymentStateMachineTest {
 
         @Test
         void outcomeIsReturnedOnlyForRequestsOfTheAskedKinds() {
-            List<CommandResult> results = applyLog(fsm, 1, lifecycle().asEntries());
+            List<CommandResult> results = applyLog(fsm, 1, lifecycle().entries());
 
             assertThat(fsm.outcome(new RequestId("claim-42"), CLAIM_KINDS)).contains(results.get(3));
             assertThat(fsm.outcome(new RequestId("claim-42-replay"), CLAIM_KINDS)).contains(results.get(7));
@@ -1098,7 +1021,7 @@ class PaymentStateMachineTest {
 
         @Test
         void commitOutcomeIsFoundUnderTheReservationsCommitRequestId() {
-            applyLog(fsm, 1, lifecycle().asEntries());
+            applyLog(fsm, 1, lifecycle().entries());
             CommandResult committed = applyOne(fsm, 9, Commands.commit(new ReservationId(5)), T0 + 5_000);
 
             assertThat(fsm.outcome(new ReservationId(5).commitRequestId(), CLAIM_KINDS)).contains(committed);
@@ -1109,7 +1032,7 @@ class PaymentStateMachineTest {
 
         @Test
         void outcomeIsGoneOnceEvictedFromTheWindow() {
-            applyLog(fsm, 1, lifecycle().asEntries());
+            applyLog(fsm, 1, lifecycle().entries());
             RequestId id = new RequestId("claim-42");
 
             applyOne(fsm, 9, Commands.sync(chain(ChannelId.of(50), 0, 1, GROUP), new RequestId("much-later")),
@@ -1121,7 +1044,7 @@ class PaymentStateMachineTest {
 
         @Test
         void invalidEntriesRecordNoOutcome() {
-            applyLog(fsm, 1, lifecycle().asEntries());
+            applyLog(fsm, 1, lifecycle().entries());
 
             applyOne(fsm, 9, Commands.reserve(claimOn(HELD, "bad-lease", 0, 10, 10), 0), T0 + 5_000);
 

@@ -9,7 +9,6 @@ import com.alipay.sofa.jraft.error.LogNotFoundException;
 import io.escrowstore.Accepted;
 import io.escrowstore.ChannelId;
 import io.escrowstore.StoreUnavailableException;
-import io.escrowstore.SyncResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,8 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,10 +105,9 @@ class SnapshotOnDiskTest {
         return opened;
     }
 
+    /** Syncs one channel after the other, so that each is a log entry of its own (concurrent calls share entries). */
     private void syncChannels(long from, long to) {
-        List<CompletableFuture<SyncResult>> calls = LongStream.rangeClosed(from, to)
-                .mapToObj(id -> store.syncFromChainAsync(RaftPaymentStoreTest.chain(id))).toList();
-        calls.forEach(CompletableFuture::join);
+        LongStream.rangeClosed(from, to).forEach(id -> store.syncFromChain(RaftPaymentStoreTest.chain(id)));
         assertThat(store.channel(ChannelId.of(to))).isPresent();
     }
 

@@ -9,6 +9,7 @@ import io.escrowstore.Member;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,8 +112,9 @@ class TlsClusterTest {
                         security == null ? null : security.clientHelper());
                 AdminClient admin = new AdminClient(executor, security == null ? null : security.clientHelper())) {
             Member target = before.leader().orElseThrow();
-            ForwardClient.Sent forwarded = forward.forward(target,
-                    Commands.claim(RaftPaymentStoreTest.claim(1, 500)), 2_000).get(10, TimeUnit.SECONDS);
+            byte[] claim = Commands.claim(RaftPaymentStoreTest.claim(1, 500));
+            ForwardClient.Sent forwarded = forward.forward(target, claim,
+                    Commands.batchKey(Commands.decode(ByteBuffer.wrap(claim))), 2_000).get(10, TimeUnit.SECONDS);
             // no answer from the leader: either never sent, or the local "failed after sending" verdict
             assertThat(forwarded.response() == null || forwarded.response().getError().startsWith("forward to "))
                     .as("forwarded claim answered: %s", forwarded).isTrue();

@@ -1,0 +1,48 @@
+package io.escrowstore.raft;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.Task;
+import io.escrowstore.raft.PaymentStateMachineTest.Entry;
+import io.escrowstore.raft.PaymentStateMachineTest.ListIterator;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A jraft {@link Node} that records the tasks proposed to it instead of replicating them, and names
+ * a leader; any other call fails. {@link #commit} hands a recorded task to a state machine as jraft
+ * would once it is committed.
+ */
+final class FakeLeaderNode {
+    final List<Task> tasks = new ArrayList<>();
+    final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
+            (proxy, method, args) -> invoke(proxy, method, args));
+    private final PeerId leader;
+
+    /** @param leader the leader this node knows of, or null */
+    FakeLeaderNode(PeerId leader) {
+        this.leader = leader;
+    }
+
+    private Object invoke(Object proxy, Method method, Object[] args) {
+        return switch (method.getName()) {
+            case "apply" -> {
+                tasks.add((Task) args[0]);
+                yield null;
+            }
+            case "getLeaderId" -> leader;
+            case "toString" -> "FakeLeaderNode";
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> throw new UnsupportedOperationException("FakeLeaderNode." + method.getName());
+        };
+    }
+
+    /** Applies recorded task {@code task} on {@code fsm} at log index {@code index}, running its closure. */
+    void commit(int task, PaymentStateMachine fsm, long index) {
+        Task proposed = tasks.get(task);
+        fsm.onApply(new ListIterator(index, List.of(new Entry(proposed.getData(), proposed.getDone()))));
+    }
+}
