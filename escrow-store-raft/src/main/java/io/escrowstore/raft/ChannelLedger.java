@@ -1,6 +1,7 @@
 package io.escrowstore.raft;
 
 import io.escrowstore.Accepted;
+import io.escrowstore.Address;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ final class ChannelLedger {
     private final GroupId groupId;
     private final Map<ChannelId, ChannelState> channels = new ConcurrentHashMap<>();
     private final Map<ChannelId, Settlement> settlements = new ConcurrentHashMap<>();
+    /** One instance per distinct recipient: a group's channels mostly pay the same service. */
+    private final Map<Address, Address> recipients = new HashMap<>();
     private final ReservationTable reservations = new ReservationTable();
     private long logTimeMillis;
 
@@ -289,7 +293,8 @@ final class ChannelLedger {
     void replaceAll(Collection<ChannelState> states, List<Reservation> held, Collection<Settlement> pending,
             long logTime) {
         channels.clear();
-        states.forEach(state -> channels.put(state.channelId(), state));
+        recipients.clear();
+        states.forEach(state -> channels.put(state.channelId(), canonical(state)));
         settlements.clear();
         pending.forEach(settlement -> settlements.put(settlement.channelId(), settlement));
         reservations.replaceAll(held);
@@ -311,8 +316,23 @@ final class ChannelLedger {
     }
 
     private SyncResult store(ChannelState state) {
-        channels.put(state.channelId(), state);
-        return new Synced(state);
+        ChannelState stored = canonical(state);
+        channels.put(stored.channelId(), stored);
+        return new Synced(stored);
+    }
+
+    /**
+     * {@code state} sharing the ledger's group id and an earlier channel's equal recipient, so a
+     * million channels do not hold a million copies of each (about 120 bytes a channel).
+     */
+    private ChannelState canonical(ChannelState state) {
+        Address recipient = recipients.computeIfAbsent(state.recipient(), r -> r);
+        GroupId group = state.groupId().equals(groupId) ? groupId : state.groupId();
+        if (recipient == state.recipient() && group == state.groupId()) {
+            return state;
+        }
+        return new ChannelState(state.channelId(), state.nonce(), state.sender(), state.signer(), recipient, group,
+                state.fullAmount(), state.expiration(), state.authorizedAmount(), state.signature(), state.revision());
     }
 
     private static Rejected rejected(RejectReason reason, ChannelState state) {

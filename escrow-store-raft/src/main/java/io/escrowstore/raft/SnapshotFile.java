@@ -2,7 +2,10 @@ package io.escrowstore.raft;
 
 import io.escrowstore.ChannelState;
 import com.google.protobuf.Parser;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import io.escrowstore.RequestId;
 import io.escrowstore.Settlement;
 import io.escrowstore.raft.proto.EscrowProto.ChannelStateMsg;
@@ -61,7 +64,9 @@ final class SnapshotFile {
             CRC32C crc = new CRC32C();
             CheckedOutputStream out = new CheckedOutputStream(raw, crc);
             out.write(MAGIC);
-            SnapshotHeader.newBuilder()
+            // one CodedOutputStream for the file: writeDelimitedTo would allocate a buffer per message
+            CodedOutputStream coded = CodedOutputStream.newInstance(out, 1 << 16);
+            writeDelimited(coded, SnapshotHeader.newBuilder()
                     .setFormatVersion(FORMAT_VERSION)
                     .setLastIncludedIndex(content.lastIncludedIndex())
                     .setChannelCount(content.channels().size())
@@ -69,24 +74,30 @@ final class SnapshotFile {
                     .setReservationCount(content.reservations().size())
                     .setSettlementCount(content.settlements().size())
                     .setDedupCount(content.dedup().size())
-                    .build()
-                    .writeDelimitedTo(out);
+                    .build());
             for (ChannelState state : content.channels()) {
-                ProtoMapper.toMsg(state).writeDelimitedTo(out);
+                writeDelimited(coded, ProtoMapper.toMsg(state));
             }
             for (Reservation reservation : content.reservations()) {
-                ProtoMapper.toMsg(reservation).writeDelimitedTo(out);
+                writeDelimited(coded, ProtoMapper.toMsg(reservation));
             }
             for (Settlement settlement : content.settlements()) {
-                ProtoMapper.toMsg(settlement).writeDelimitedTo(out);
+                writeDelimited(coded, ProtoMapper.toMsg(settlement));
             }
             for (DedupMsg entry : content.dedup()) {
-                entry.writeDelimitedTo(out);
+                writeDelimited(coded, entry);
             }
+            coded.flush();
             new DataOutputStream(raw).writeInt((int) crc.getValue());
             raw.flush();
             channel.force(true);
         }
+    }
+
+    /** The same bytes as {@link MessageLite#writeDelimitedTo}. */
+    private static void writeDelimited(CodedOutputStream out, MessageLite message) throws IOException {
+        out.writeUInt32NoTag(message.getSerializedSize());
+        message.writeTo(out);
     }
 
     /**
@@ -143,9 +154,6 @@ final class SnapshotFile {
             } catch (IOException | IllegalArgumentException e) {
                 throw new IOException("snapshot " + file + " is corrupted: " + e.getMessage(), e);
             }
-            if (body.read() != -1) {
-                throw new IOException("snapshot " + file + " has trailing bytes after its last channel");
-            }
             int expected = new DataInputStream(raw).readInt();
             if (expected != (int) crc.getValue()) {
                 throw new IOException("snapshot " + file + " failed its checksum: stored "
@@ -168,14 +176,19 @@ final class SnapshotFile {
             throw new IOException("snapshot format version " + header.getFormatVersion()
                     + " is not supported (this build reads " + FORMAT_VERSION + ")");
         }
-        List<ChannelState> channels = readAll(in, header.getChannelCount(), "channels",
+        // one CodedInputStream for the records: parseDelimitedFrom would allocate a buffer per message
+        CodedInputStream coded = CodedInputStream.newInstance(in, 1 << 16);
+        List<ChannelState> channels = readAll(coded, header.getChannelCount(), "channels",
                 ChannelStateMsg.parser(), ProtoMapper::fromMsg);
-        List<Reservation> reservations = readAll(in, header.getReservationCount(), "reservations",
+        List<Reservation> reservations = readAll(coded, header.getReservationCount(), "reservations",
                 ReservationMsg.parser(), ProtoMapper::fromMsg);
-        List<Settlement> settlements = readAll(in, header.getSettlementCount(), "settlements",
+        List<Settlement> settlements = readAll(coded, header.getSettlementCount(), "settlements",
                 SettlementMsg.parser(), ProtoMapper::fromMsg);
-        List<DedupMsg> dedup = readAll(in, header.getDedupCount(), "request outcomes", DedupMsg.parser(),
+        List<DedupMsg> dedup = readAll(coded, header.getDedupCount(), "request outcomes", DedupMsg.parser(),
                 SnapshotFile::checked);
+        if (!coded.isAtEnd()) {
+            throw new IOException("trailing bytes after the last record (the header counts fewer)");
+        }
         return new Content(header.getLastIncludedIndex(), header.getLogTimeMillis(), channels, reservations,
                 settlements, dedup);
     }
@@ -191,17 +204,27 @@ final class SnapshotFile {
         return entry;
     }
 
-    private static <M, T> List<T> readAll(InputStream in, long count, String what, Parser<M> parser,
+    private static <M, T> List<T> readAll(CodedInputStream in, long count, String what, Parser<M> parser,
             Function<M, T> convert) throws IOException {
         if (count < 0 || count > Integer.MAX_VALUE - 8) {
             throw new IOException("impossible count of " + what + ": " + count);
         }
         List<T> items = new ArrayList<>((int) Math.min(count, 1 << 20));
         for (long i = 0; i < count; i++) {
-            M msg = parser.parseDelimitedFrom(in);
-            if (msg == null) {
+            if (in.isAtEnd()) {
                 throw new EOFException("ended after " + i + " of " + count + " " + what);
             }
+            int length = in.readRawVarint32();
+            if (length < 0 || length > RpcSerializer.MAX_MESSAGE_BYTES) {
+                throw new IOException("record " + i + " of " + what + " claims " + length + " bytes");
+            }
+            int outer = in.pushLimit(length);
+            M msg = parser.parseFrom(in);
+            if (in.getBytesUntilLimit() != 0) {
+                throw new IOException("record " + i + " of " + what + " is shorter than its " + length + " bytes");
+            }
+            in.popLimit(outer);
+            in.resetSizeCounter();
             items.add(convert.apply(msg));
         }
         return items;

@@ -180,7 +180,7 @@ public final class ClaimBench implements Callable<Integer> {
         } finally {
             BenchCluster.deleteRecursively(root);
         }
-        Path csv = ResultWriter.append(resultsDir, row);
+        Path csv = ResultWriter.append(resultsDir, "bench", row);
         log("appended to %s and %s", csv.toAbsolutePath(), resultsDir.resolve("bench.jsonl").toAbsolutePath());
         return exit;
     }

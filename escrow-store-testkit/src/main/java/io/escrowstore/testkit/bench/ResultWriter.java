@@ -11,35 +11,35 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Appends one run to {@code bench.csv} (a header first when the file is new; a file whose header
- * differs, written by another version of the harness, is left alone and {@code bench-<n>.csv} is
- * used instead) and one JSON object per line to {@code bench.jsonl}.
+ * Appends one run to {@code <name>.csv} (a header first when the file is new; a file whose header
+ * differs, written by another version of the harness, is left alone and {@code <name>-<n>.csv} is
+ * used instead) and one JSON object per line to {@code <name>.jsonl}.
  */
 final class ResultWriter {
     private ResultWriter() {
     }
 
     /** Writes the row; returns the CSV file written. */
-    static Path append(Path dir, Map<String, Object> row) throws IOException {
+    static Path append(Path dir, String name, Map<String, Object> row) throws IOException {
         Files.createDirectories(dir);
         String header = String.join(",", row.keySet());
         List<String> values = new ArrayList<>();
         row.values().forEach(v -> values.add(csv(v)));
-        Path csv = csvFile(dir, header);
+        Path csv = csvFile(dir, name, header);
         StringBuilder sb = new StringBuilder();
         if (!Files.exists(csv)) {
             sb.append(header).append('\n');
         }
         sb.append(String.join(",", values)).append('\n');
         Files.writeString(csv, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Files.writeString(dir.resolve("bench.jsonl"), json(row) + "\n", StandardCharsets.UTF_8,
+        Files.writeString(dir.resolve(name + ".jsonl"), json(row) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return csv;
     }
 
-    private static Path csvFile(Path dir, String header) throws IOException {
+    private static Path csvFile(Path dir, String name, String header) throws IOException {
         for (int n = 0; ; n++) {
-            Path p = dir.resolve(n == 0 ? "bench.csv" : "bench-" + n + ".csv");
+            Path p = dir.resolve(n == 0 ? name + ".csv" : name + "-" + n + ".csv");
             if (!Files.exists(p)) {
                 return p;
             }
