@@ -67,6 +67,16 @@ class RaftPaymentStoreTest {
     }
 
     @Test
+    void leaderHeartbeatsEveryTenMillisecondsButNeverLessOftenThanJraftsDefault() {
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1))).isEqualTo(100);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(300))).isEqualTo(30);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(50))).isEqualTo(10);
+        NodeOptions options = EngineOptions.of(config(freePort()), null);
+        assertThat(options.getElectionTimeoutMs() / options.getRaftOptions().getElectionHeartbeatFactor())
+                .isEqualTo(10);
+    }
+
+    @Test
     void rpcServerBindsOnlyTheConfiguredHost() throws IOException {
         int port = freePort();
         store = RaftPaymentStore.open(config(port));
