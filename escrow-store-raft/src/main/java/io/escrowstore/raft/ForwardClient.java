@@ -12,6 +12,7 @@ import io.escrowstore.Member;
 import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,14 +74,31 @@ final class ForwardClient implements AutoCloseable {
             this.endpoint = new Endpoint(target.host(), target.port());
         }
 
-        private void send(List<Forward> batch) {
+        /**
+         * Sends the batch's commands whose deadline has not passed while they queued; the others
+         * are answered as never sent, so their callers learn they were not applied.
+         */
+        private void send(List<Forward> queued) {
+            long now = System.nanoTime();
+            List<Forward> batch = new ArrayList<>(queued.size());
+            for (Forward forward : queued) {
+                if (forward.deadlineNanos() - now > 0) {
+                    batch.add(forward);
+                } else {
+                    forward.sent().complete(new Sent(null, "deadline passed before the command was sent to " + target));
+                }
+            }
+            if (batch.isEmpty()) {
+                batcher.done();
+                return;
+            }
             ForwardRequest.Builder request = ForwardRequest.newBuilder().setGroup(raftGroup);
-            long deadline = batch.get(0).deadlineNanos();
+            long deadline = now;
             for (Forward forward : batch) {
                 request.addCommands(UnsafeByteOperations.unsafeWrap(forward.command()));
                 deadline = Math.max(deadline, forward.deadlineNanos());
             }
-            long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now));
             try {
                 client.invokeAsync(endpoint, request.build(), callback(batch), timeoutMs);
             } catch (InterruptedException e) {
