@@ -174,13 +174,7 @@ final class AdminService implements AutoCloseable {
     }
 
     private void retryLater(Call call) {
-        long delay = call.backoff.nextMillis();
-        if (call.deadline.remainingNanos() <= TimeUnit.MILLISECONDS.toNanos(delay)) {
-            return;
-        }
-        try {
-            scheduler.schedule(() -> executor.execute(() -> attempt(call)), delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        if (!call.backoff.retry(call.deadline, scheduler, executor, () -> attempt(call))) {
             call.result.completeExceptionally(new StoreClosedException("store node " + self + " is shutting down"));
         }
     }

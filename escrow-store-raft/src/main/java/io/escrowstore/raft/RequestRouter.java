@@ -151,14 +151,7 @@ final class RequestRouter {
     }
 
     private void retryLater(Call call) {
-        long delay = call.backoff.nextMillis();
-        if (call.deadline.remainingNanos() <= TimeUnit.MILLISECONDS.toNanos(delay)) {
-            return;
-        }
-        try {
-            // the timer only waits; attempts may block on connecting, so they run on the executor
-            scheduler.schedule(() -> executor.execute(() -> attempt(call)), delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        if (!call.backoff.retry(call.deadline, scheduler, executor, () -> attempt(call))) {
             fail(call, new StoreClosedException("store is shutting down"));
         }
     }
