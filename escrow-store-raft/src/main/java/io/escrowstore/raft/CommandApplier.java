@@ -70,16 +70,17 @@ final class CommandApplier {
 
     private CommandResult apply(ByteString encoded, EntryStamp stamp, long index) {
         Command command;
+        RequestId requestId;
         Supplier<CommandResult> operation;
         try {
             command = Commands.decode(encoded);
+            requestId = new RequestId(command.getRequestId());
             // decode and validate the whole body before anything changes: a malformed command changes nothing
-            operation = operation(command, new RequestId(command.getRequestId()), index);
+            operation = operation(command, requestId, index);
         } catch (IllegalArgumentException e) {
             malformed.malformed(index, e.getMessage());
             return Results.invalid(e.getMessage());
         }
-        RequestId requestId = new RequestId(command.getRequestId());
         // the log holds the same bytes on every replica, and the proposing node's encoding is deterministic
         byte[] bodyHash = Digests.sha256(encoded);
         int kind = command.getBodyCase().getNumber();
