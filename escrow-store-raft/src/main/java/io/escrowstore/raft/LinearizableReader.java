@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,9 +21,15 @@ import java.util.function.Supplier;
  * leads, and this node (leader or follower) answers once it has applied up to the leader's commit
  * index. No clocks or leases are involved. Reads have no side effects, so failures are retried
  * until the deadline and then reported as {@link NoQuorumException}.
+ *
+ * <p>The deadline is one task on the store's scheduler, cancelled (and removed) when the read
+ * ends. jraft's own per-read timeout is not used: its timer keeps every read, answered or not,
+ * until the timeout passes.
  */
 final class LinearizableReader {
     private static final byte[] NO_CONTEXT = new byte[0];
+    /** jraft: a negative timeout registers no timer for the read. */
+    private static final long NO_JRAFT_TIMEOUT = -1;
 
     private final Node node;
     private final ScheduledExecutorService scheduler;
@@ -40,56 +47,69 @@ final class LinearizableReader {
 
     /**
      * Runs {@code localRead} on this node once it has applied everything committed before the call
-     * started, confirmed by a majority.
+     * started, confirmed by a majority. Completes within the timeout.
      *
      * @param what names the read in error messages
      */
     <T> CompletableFuture<T> read(Supplier<T> localRead, String what) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        pending.add(result);
-        result.whenComplete((value, error) -> pending.remove(result));
+        Read<T> read = new Read<>(localRead, what, Deadline.after(timeout));
+        pending.add(read.result);
         if (closed) {
-            result.completeExceptionally(new StoreClosedException("store is closed"));
-            return result;
+            pending.remove(read.result);
+            read.result.completeExceptionally(new StoreClosedException("store is closed"));
+            return read.result;
         }
-        attempt(localRead, what, Deadline.after(timeout), new Backoff(), result, "no attempt finished");
-        return result;
+        ScheduledFuture<?> expiry;
+        try {
+            expiry = scheduler.schedule(() -> expire(read), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            pending.remove(read.result);
+            read.result.completeExceptionally(new StoreClosedException("store is shutting down"));
+            return read.result;
+        }
+        read.result.whenComplete((value, error) -> {
+            pending.remove(read.result);
+            expiry.cancel(false);
+        });
+        attempt(read);
+        return read.result;
     }
 
-    private <T> void attempt(Supplier<T> localRead, String what, Deadline deadline, Backoff backoff,
-            CompletableFuture<T> result, String lastFailure) {
-        if (result.isDone()) {
+    private <T> void attempt(Read<T> read) {
+        if (read.result.isDone()) {
             return;
         }
-        if (deadline.expired()) {
-            complete(result, null, new NoQuorumException("linearizable read of " + what + " failed within "
-                    + timeout.toMillis() + " ms: " + lastFailure));
-            return;
-        }
-        node.readIndex(NO_CONTEXT, new ReadIndexClosure(Math.max(1, deadline.remainingMillis())) {
+        node.readIndex(NO_CONTEXT, new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
             @Override
             public void run(Status status, long index, byte[] context) {
                 if (status.isOk()) {
-                    T value;
-                    try {
-                        value = localRead.get();
-                    } catch (RuntimeException e) {
-                        complete(result, null, e);
-                        return;
-                    }
-                    complete(result, value, null);
+                    answer(read);
                     return;
                 }
-                long delay = backoff.nextMillis();
-                try {
-                    scheduler.schedule(() -> executor.execute(
-                            () -> attempt(localRead, what, deadline, backoff, result, status.getErrorMsg())),
-                            delay, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    complete(result, null, new StoreClosedException("store is shutting down"));
+                read.lastFailure = status.getErrorMsg();
+                if (!read.backoff.retry(read.deadline, scheduler, executor, () -> attempt(read))) {
+                    complete(read.result, null, new StoreClosedException("store is shutting down"));
                 }
             }
         });
+    }
+
+    private <T> void answer(Read<T> read) {
+        T value;
+        try {
+            value = read.localRead.get();
+        } catch (RuntimeException e) {
+            complete(read.result, null, e);
+            return;
+        }
+        complete(read.result, value, null);
+    }
+
+    private void expire(Read<?> read) {
+        if (!read.result.isDone()) {
+            complete(read.result, null, new NoQuorumException("linearizable read of " + read.what + " failed within "
+                    + timeout.toMillis() + " ms: " + read.lastFailure));
+        }
     }
 
     /** Fails every pending read with {@link StoreClosedException}; later reads fail at once. */
@@ -106,6 +126,22 @@ final class LinearizableReader {
             executor.execute(completion);
         } catch (RejectedExecutionException e) {
             completion.run();
+        }
+    }
+
+    /** One caller's read across its attempts. */
+    private static final class Read<T> {
+        final Supplier<T> localRead;
+        final String what;
+        final Deadline deadline;
+        final Backoff backoff = new Backoff();
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        volatile String lastFailure = "no attempt finished";
+
+        Read(Supplier<T> localRead, String what, Deadline deadline) {
+            this.localRead = localRead;
+            this.what = what;
+            this.deadline = deadline;
         }
     }
 }
