@@ -56,6 +56,10 @@ class CrashRestartSuiteTest {
         }
         long lost = System.nanoTime();
         run.awaitCompletedClaims(20);
+        for (int node : survivors) {
+            Await.until(SuiteRun.PROGRESS_TIMEOUT, () -> "answers from node " + node + " without a majority",
+                    () -> !run.within(node, lost, System.nanoTime()).isEmpty());
+        }
         long restored = System.nanoTime();
         run.cluster.restartAll();
 
