@@ -6,11 +6,13 @@
 #   scripts/three-nodes.sh status   the launcher's `status` of every node (lag per member from the leader)
 #   scripts/three-nodes.sh join     start node 4 with --join and add it (add-member): the grow procedure
 #   scripts/three-nodes.sh stop     SIGTERM every node this script started, SIGKILL after 15 s
+#   scripts/three-nodes.sh cpu [S]  CPU time each running node used per second over S seconds (default 60)
 #   scripts/three-nodes.sh demo     start, status, join, status, stop (stops on any failure or Ctrl-C)
 #
 # Environment: DEMO_DIR (default /tmp/escrow-three-nodes: properties, data, logs, pid files),
 # BASE_PORT (default 17101: nodes use BASE_PORT..BASE_PORT+3 on 127.0.0.1), START_TIMEOUT (seconds
-# to wait for a leader, default 90), MVN_FLAGS (e.g. -o). Only processes whose pid files this script
+# to wait for a leader, default 90), MVN_FLAGS (e.g. -o), NODE_FLAGS (extra launcher flags for every
+# node, e.g. --heartbeat-interval=100ms). Only processes whose pid files this script
 # wrote are ever signalled.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,7 +54,7 @@ status-interval=30s
 # loopback demo only: production members configure tls-* keys (docs/security.md)
 unsafe-plaintext=true
 PROPS
-  java -cp "$(classpath)" io.escrowstore.raft.NodeLauncher --config "$DIR/n$n.properties" "$@" \
+  java -cp "$(classpath)" io.escrowstore.raft.NodeLauncher --config "$DIR/n$n.properties" ${NODE_FLAGS:-} "$@" \
       >"$DIR/n$n.log" 2>&1 &
   echo $! > "$pidfile"
   echo "node $n: pid $!, 127.0.0.1:$(port "$n"), log $DIR/n$n.log"
@@ -123,8 +125,27 @@ cmd_stop() {
   echo "stopped ${#pids[@]} node(s); data and logs stay in $DIR"
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of a process, in clock ticks
+
+cmd_cpu() {
+  local secs="${1:-60}" hz; hz="$(getconf CLK_TCK)"
+  local nodes=() pids=() before=()
+  for n in 1 2 3 4; do
+    local pidfile="$DIR/n$n.pid"
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
+    nodes+=("$n"); pids+=("$(cat "$pidfile")"); before+=("$(cpu_ticks "$(cat "$pidfile")")")
+  done
+  [ ${#nodes[@]} -gt 0 ] || { echo "no node runs" >&2; return 1; }
+  sleep "$secs"
+  for i in "${!nodes[@]}"; do
+    local used=$(( $(cpu_ticks "${pids[$i]}") - before[i] ))
+    echo "node ${nodes[$i]}: $(( used * 1000 / hz / secs )) ms of CPU per second over ${secs} s"
+  done
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  cpu) cmd_cpu "${2:-60}" ;;
   status) cmd_status ;;
   join) cmd_join ;;
   stop) cmd_stop ;;
@@ -135,5 +156,5 @@ case "${1:-}" in
     cmd_join
     cmd_status
     ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -15,21 +15,16 @@ import java.time.Duration;
  * manual snapshots) but {@link SnapshotPolicy}.
  */
 final class EngineOptions {
-    /**
-     * Interval of the leader's heartbeats (jraft's default is a tenth of the election timeout,
-     * 100 ms). A follower learns that an entry committed only from the leader's next message, and
-     * a linearizable read on a follower waits for that; when no other entry follows, the next
-     * message is a heartbeat. 10 ms keeps that wait short at a cost of 100 small RPCs a second per
-     * follower.
-     */
-    static final Duration HEARTBEAT = Duration.ofMillis(10);
-
     private EngineOptions() {
     }
 
-    /** jraft's election timeout ÷ heartbeat interval: at least its default 10. */
-    static int heartbeatFactor(Duration electionTimeout) {
-        return (int) Math.max(10, electionTimeout.toMillis() / HEARTBEAT.toMillis());
+    /**
+     * jraft's election timeout ÷ heartbeat interval: at least its default 10, so the leader
+     * heartbeats every {@code heartbeatInterval} or every tenth of the election timeout, whichever
+     * is shorter.
+     */
+    static int heartbeatFactor(Duration electionTimeout, Duration heartbeatInterval) {
+        return (int) Math.max(10, electionTimeout.toMillis() / heartbeatInterval.toMillis());
     }
 
     static NodeOptions of(RaftStoreConfig config, StateMachine fsm) {
@@ -39,7 +34,7 @@ final class EngineOptions {
         raft.setEnableLogEntryChecksum(true);
         raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
         raft.setMaxElectionDelayMs((int) config.maxElectionDelay().toMillis());
-        raft.setElectionHeartbeatFactor(heartbeatFactor(config.electionTimeout()));
+        raft.setElectionHeartbeatFactor(heartbeatFactor(config.electionTimeout(), config.heartbeatInterval()));
 
         NodeOptions options = new NodeOptions();
         options.setFsm(fsm);

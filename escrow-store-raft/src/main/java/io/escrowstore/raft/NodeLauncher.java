@@ -97,6 +97,10 @@ public final class NodeLauncher implements Callable<Integer> {
             description = "Most random delay added to the election timeout, 0..60s. Default: 1s.")
     private Duration maxElectionDelay;
 
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION",
+            description = "Leader heartbeat interval, 1ms..6s (at most electionTimeout/10 is used). Default: 10ms.")
+    private Duration heartbeatInterval;
+
     @Option(names = "--request-timeout", paramLabel = "DURATION",
             description = "Deadline of every store call, 10ms..10m. Default: 5s.")
     private Duration requestTimeout;
@@ -267,6 +271,7 @@ public final class NodeLauncher implements Callable<Integer> {
         ifSet(raftGroup, builder::raftGroup);
         ifSet(electionTimeout, builder::electionTimeout);
         ifSet(maxElectionDelay, builder::maxElectionDelay);
+        ifSet(heartbeatInterval, builder::heartbeatInterval);
         ifSet(requestTimeout, builder::requestTimeout);
         ifSet(snapshotInterval, builder::snapshotInterval);
         ifSet(maxInFlight, builder::maxInFlight);

@@ -27,6 +27,7 @@ public final class RaftStoreConfig {
     private final Path dataDir;
     private final Duration electionTimeout;
     private final Duration maxElectionDelay;
+    private final Duration heartbeatInterval;
     private final Duration requestTimeout;
     private final Duration snapshotInterval;
     private final int maxInFlight;
@@ -51,6 +52,7 @@ public final class RaftStoreConfig {
         this.dataDir = b.dataDir;
         this.electionTimeout = b.electionTimeout;
         this.maxElectionDelay = b.maxElectionDelay;
+        this.heartbeatInterval = b.heartbeatInterval;
         this.requestTimeout = b.requestTimeout;
         this.snapshotInterval = b.snapshotInterval;
         this.maxInFlight = b.maxInFlight;
@@ -83,6 +85,7 @@ public final class RaftStoreConfig {
         b.dataDir = dataDir;
         b.electionTimeout = electionTimeout;
         b.maxElectionDelay = maxElectionDelay;
+        b.heartbeatInterval = heartbeatInterval;
         b.requestTimeout = requestTimeout;
         b.snapshotInterval = snapshotInterval;
         b.maxInFlight = maxInFlight;
@@ -138,6 +141,14 @@ public final class RaftStoreConfig {
     /** Upper bound of the random delay added to the election timeout. Default 1 s. */
     public Duration maxElectionDelay() {
         return maxElectionDelay;
+    }
+
+    /**
+     * How often the leader sends a heartbeat when it has nothing else to send; the leader uses
+     * this or {@code electionTimeout / 10}, whichever is shorter.
+     */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     /** Deadline of every store call, from its start to its result or failure. Default 5 s. */
@@ -266,7 +277,7 @@ public final class RaftStoreConfig {
     public String toString() {
         return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
                 + ", members=" + members + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
-                + ", maxElectionDelay=" + maxElectionDelay + ", requestTimeout=" + requestTimeout
+                + ", maxElectionDelay=" + maxElectionDelay + ", heartbeatInterval=" + heartbeatInterval + ", requestTimeout=" + requestTimeout
                 + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight
                 + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention
                 + ", joining=" + joining + ", snapshotLogEntries=" + snapshotLogEntries + ", adminTimeout=" + adminTimeout
@@ -282,6 +293,7 @@ public final class RaftStoreConfig {
         private Path dataDir;
         private Duration electionTimeout = Duration.ofSeconds(1);
         private Duration maxElectionDelay = Duration.ofSeconds(1);
+        private Duration heartbeatInterval = Duration.ofMillis(10);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration snapshotInterval = Duration.ofHours(1);
         private int maxInFlight = 10_000;
@@ -340,6 +352,20 @@ public final class RaftStoreConfig {
         /** Random extra election delay, 0 .. 60 s. */
         public Builder maxElectionDelay(Duration maxElectionDelay) {
             this.maxElectionDelay = maxElectionDelay;
+            return this;
+        }
+
+        /**
+         * Leader heartbeat interval, 1 ms .. 6 s; default 10 ms. The leader uses this or
+         * {@code electionTimeout / 10}, whichever is shorter. A follower learns that an entry
+         * committed from the leader's next message, so a linearizable read on a follower right
+         * after a write can wait up to one interval; each heartbeat costs CPU on the leader and
+         * every follower, idle or not (measured on the benchmark machine, CPU per second of an idle
+         * node: 53–70 ms on a follower and 107–110 on the leader at 10 ms, 18 and 40 at 100 ms;
+         * see docs/configuration.md).
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
             return this;
         }
 
@@ -463,6 +489,7 @@ public final class RaftStoreConfig {
             require(dataDir, "dataDir");
             within("electionTimeout", electionTimeout, Duration.ofMillis(50), Duration.ofSeconds(60));
             within("maxElectionDelay", maxElectionDelay, Duration.ZERO, Duration.ofSeconds(60));
+            within("heartbeatInterval", heartbeatInterval, Duration.ofMillis(1), Duration.ofSeconds(6));
             within("requestTimeout", requestTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
             require(snapshotInterval, "snapshotInterval");
             if (!snapshotInterval.isZero()) {

@@ -34,7 +34,7 @@ class NodeLauncherTest {
         return new ArrayList<>(List.of(
                 "--self", "127.0.0.1:7001", "--members", MEMBERS, "--data-dir", dir.resolve("n1").toString(),
                 "--group-id", GROUP_HEX, "--raft-group", "payments-1", "--election-timeout", "300ms",
-                "--max-election-delay", "2s", "--request-timeout", "2m", "--snapshot-interval", "1h",
+                "--max-election-delay", "2s", "--heartbeat-interval", "50ms", "--request-timeout", "2m", "--snapshot-interval", "1h",
                 "--max-in-flight", "500", "--status-interval", "0"));
     }
 
@@ -45,7 +45,7 @@ class NodeLauncherTest {
     private Path fullConfigFile() throws IOException {
         return configFile("self=127.0.0.1:7001", "members=" + MEMBERS, "data-dir=" + dir.resolve("n1"),
                 "group-id=" + GROUP_HEX, "raft-group=payments-1", "election-timeout=300ms",
-                "max-election-delay=2s", "request-timeout=2m", "snapshot-interval=1h", "max-in-flight=500",
+                "max-election-delay=2s", "heartbeat-interval=50ms", "request-timeout=2m", "snapshot-interval=1h", "max-in-flight=500",
                 "status-interval=0");
     }
 
@@ -65,6 +65,7 @@ class NodeLauncherTest {
         assertThat(config.raftGroup()).isEqualTo("payments-1");
         assertThat(config.electionTimeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.maxElectionDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.snapshotInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(config.maxInFlight()).isEqualTo(500);

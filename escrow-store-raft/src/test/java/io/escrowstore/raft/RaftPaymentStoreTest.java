@@ -67,13 +67,19 @@ class RaftPaymentStoreTest {
     }
 
     @Test
-    void leaderHeartbeatsEveryTenMillisecondsButNeverLessOftenThanJraftsDefault() {
-        assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1))).isEqualTo(100);
-        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(300))).isEqualTo(30);
-        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(50))).isEqualTo(10);
-        NodeOptions options = EngineOptions.of(config(freePort()), null);
-        assertThat(options.getElectionTimeoutMs() / options.getRaftOptions().getElectionHeartbeatFactor())
+    void leaderHeartbeatsAtTheConfiguredIntervalButAtLeastTenTimesPerElectionTimeout() {
+        Duration tenMillis = Duration.ofMillis(10);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1), tenMillis)).isEqualTo(100);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(300), tenMillis)).isEqualTo(30);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(50), tenMillis)).isEqualTo(10);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1), Duration.ofMillis(100))).isEqualTo(10);
+        assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1), Duration.ofMillis(500))).isEqualTo(10);
+        NodeOptions byDefault = EngineOptions.of(config(freePort()), null);
+        assertThat(byDefault.getElectionTimeoutMs() / byDefault.getRaftOptions().getElectionHeartbeatFactor())
                 .isEqualTo(10);
+        NodeOptions slower = EngineOptions.of(config(freePort()).toBuilder().electionTimeout(Duration.ofSeconds(1))
+                .heartbeatInterval(Duration.ofMillis(50)).build(), null);
+        assertThat(slower.getElectionTimeoutMs() / slower.getRaftOptions().getElectionHeartbeatFactor()).isEqualTo(50);
     }
 
     @Test

@@ -42,6 +42,7 @@ class RaftStoreConfigTest {
         assertThat(config.dataDir()).isEqualTo(DATA);
         assertThat(config.electionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.maxElectionDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(10));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.snapshotInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(config.maxInFlight()).isEqualTo(10_000);
@@ -58,6 +59,7 @@ class RaftStoreConfigTest {
                 .self(B)
                 .electionTimeout(Duration.ofMillis(300))
                 .maxElectionDelay(Duration.ZERO)
+                .heartbeatInterval(Duration.ofMillis(100))
                 .requestTimeout(Duration.ofMillis(10))
                 .snapshotInterval(Duration.ofDays(1))
                 .maxInFlight(1)
@@ -72,6 +74,7 @@ class RaftStoreConfigTest {
         assertThat(config.self()).isEqualTo(B);
         assertThat(config.electionTimeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.maxElectionDelay()).isZero();
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(10));
         assertThat(config.snapshotInterval()).isEqualTo(Duration.ofDays(1));
         assertThat(config.maxInFlight()).isEqualTo(1);
@@ -88,6 +91,8 @@ class RaftStoreConfigTest {
                 Arguments.of("electionTimeout", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.electionTimeout(null)),
                 Arguments.of("maxElectionDelay",
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxElectionDelay(null)),
+                Arguments.of("heartbeatInterval",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.heartbeatInterval(null)),
                 Arguments.of("requestTimeout", (UnaryOperator<RaftStoreConfig.Builder>) b -> b.requestTimeout(null)),
                 Arguments.of("snapshotInterval",
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.snapshotInterval(null)),
@@ -181,6 +186,10 @@ class RaftStoreConfigTest {
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxElectionDelay(Duration.ofMillis(-1))),
                 Arguments.of("maxElectionDelay",
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.maxElectionDelay(Duration.ofSeconds(61))),
+                Arguments.of("heartbeatInterval",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.heartbeatInterval(Duration.ZERO)),
+                Arguments.of("heartbeatInterval",
+                        (UnaryOperator<RaftStoreConfig.Builder>) b -> b.heartbeatInterval(Duration.ofMillis(6001))),
                 Arguments.of("requestTimeout",
                         (UnaryOperator<RaftStoreConfig.Builder>) b -> b.requestTimeout(Duration.ZERO)),
                 Arguments.of("requestTimeout",
@@ -225,6 +234,7 @@ class RaftStoreConfigTest {
         RaftStoreConfig low = minimal()
                 .electionTimeout(Duration.ofMillis(50))
                 .maxElectionDelay(Duration.ZERO)
+                .heartbeatInterval(Duration.ofMillis(1))
                 .requestTimeout(Duration.ofMillis(10))
                 .snapshotInterval(Duration.ofSeconds(1))
                 .maxInFlight(1)
@@ -234,6 +244,7 @@ class RaftStoreConfigTest {
         RaftStoreConfig high = minimal()
                 .electionTimeout(Duration.ofSeconds(60))
                 .maxElectionDelay(Duration.ofSeconds(60))
+                .heartbeatInterval(Duration.ofSeconds(6))
                 .requestTimeout(Duration.ofMinutes(10))
                 .snapshotInterval(Duration.ofDays(1))
                 .maxInFlight(1_000_000)
@@ -280,6 +291,7 @@ class RaftStoreConfigTest {
                 .self(C)
                 .electionTimeout(Duration.ofMillis(250))
                 .maxElectionDelay(Duration.ofMillis(700))
+                .heartbeatInterval(Duration.ofMillis(25))
                 .requestTimeout(Duration.ofSeconds(3))
                 .snapshotInterval(Duration.ZERO)
                 .maxInFlight(77)
@@ -348,6 +360,7 @@ class RaftStoreConfigTest {
         assertThat(actual.dataDir()).isEqualTo(expected.dataDir());
         assertThat(actual.electionTimeout()).isEqualTo(expected.electionTimeout());
         assertThat(actual.maxElectionDelay()).isEqualTo(expected.maxElectionDelay());
+        assertThat(actual.heartbeatInterval()).isEqualTo(expected.heartbeatInterval());
         assertThat(actual.requestTimeout()).isEqualTo(expected.requestTimeout());
         assertThat(actual.snapshotInterval()).isEqualTo(expected.snapshotInterval());
         assertThat(actual.maxInFlight()).isEqualTo(expected.maxInFlight());
