@@ -93,9 +93,9 @@ final class PaymentStateMachine extends StateMachineAdapter {
         try {
             while (iterator.hasNext()) {
                 long index = iterator.getIndex();
-                List<CommandResult> results;
+                Applied applied;
                 try {
-                    results = apply(iterator.getData(), index);
+                    applied = apply(iterator.getData(), index);
                 } catch (RuntimeException | Error e) {
                     LOG.error("{}: applying entry {} failed unexpectedly; stopping this node rather than diverge",
                             name, index, e);
@@ -105,10 +105,10 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 appliedIndex = index;
                 Closure done = iterator.done();
                 if (done instanceof CommandClosure closure) {
-                    if (results.size() == 1 && results.get(0).hasInvalid()) {
-                        closure.completeAll(results.get(0));
+                    if (applied.malformed() != null) {
+                        closure.completeAll(applied.malformed());
                     } else {
-                        closure.complete(results);
+                        closure.complete(applied.results());
                     }
                 } else if (done != null) {
                     done.run(Status.OK());
@@ -121,14 +121,21 @@ final class PaymentStateMachine extends StateMachineAdapter {
         snapshotPolicy.applied(appliedIndex);
     }
 
-    /** The results of the entry's commands, or one invalid result if the entry itself is malformed. */
-    private List<CommandResult> apply(ByteBuffer data, long index) {
+    /** Applies one entry: a result per command, or, if the entry itself is malformed, a no-op. */
+    private Applied apply(ByteBuffer data, long index) {
         try {
-            return applier.apply(data, index);
+            return new Applied(applier.apply(data, index), null);
         } catch (IllegalArgumentException e) {
             malformed(index, e.getMessage());
-            return List.of(Results.invalid(e.getMessage()));
+            return new Applied(List.of(), Results.invalid(e.getMessage()));
         }
+    }
+
+    /**
+     * What one entry gave: {@code results}, one per command in entry order; or, for an entry that
+     * could not be decoded, {@code malformed}, the answer to every command proposed in it.
+     */
+    private record Applied(List<CommandResult> results, CommandResult malformed) {
     }
 
     private void malformed(long index, String why) {
