@@ -71,9 +71,7 @@ final class AdminService implements AutoCloseable {
             call.result.completeExceptionally(new StoreClosedException("store node " + self + " is closed"));
             return call.result;
         }
-        try {
-            scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
+        if (!Expiry.arm(scheduler, timeout, call.result, () -> expire(call))) {
             call.result.completeExceptionally(new StoreClosedException("store node " + self + " is shutting down"));
             return call.result;
         }

@@ -12,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +20,8 @@ import java.util.function.Supplier;
  * index. No clocks or leases are involved. Reads have no side effects, so failures are retried
  * until the deadline and then reported as {@link NoQuorumException}.
  *
- * <p>The deadline is one task on the store's scheduler, cancelled (and removed) when the read
- * ends. jraft's own per-read timeout is not used: its timer keeps every read, answered or not,
+ * <p>The deadline is one task on the store's scheduler ({@link Expiry}), cancelled (and removed)
+ * when the read ends. jraft's own per-read timeout is not used: its timer keeps every read, answered or not,
  * until the timeout passes.
  */
 final class LinearizableReader {
@@ -59,18 +57,12 @@ final class LinearizableReader {
             read.result.completeExceptionally(new StoreClosedException("store is closed"));
             return read.result;
         }
-        ScheduledFuture<?> expiry;
-        try {
-            expiry = scheduler.schedule(() -> expire(read), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
+        if (!Expiry.arm(scheduler, timeout, read.result, () -> expire(read))) {
             pending.remove(read.result);
             read.result.completeExceptionally(new StoreClosedException("store is shutting down"));
             return read.result;
         }
-        read.result.whenComplete((value, error) -> {
-            pending.remove(read.result);
-            expiry.cancel(false);
-        });
+        read.result.whenComplete((value, error) -> pending.remove(read.result));
         attempt(read);
         return read.result;
     }

@@ -20,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -70,19 +68,12 @@ final class RequestRouter {
             fail(call, new StoreClosedException("store node " + self + " is closed"));
             return call.result;
         }
-        ScheduledFuture<?> expiry;
-        try {
-            expiry = scheduler.schedule(() -> expire(call), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
+        if (!Expiry.arm(scheduler, timeout, call.result, () -> expire(call))) {
             pending.remove(call);
             call.result.completeExceptionally(new StoreClosedException("store is shutting down"));
             return call.result;
         }
-        // a finished call leaves the timer's queue at once (the scheduler removes cancelled tasks)
-        call.result.whenComplete((result, error) -> {
-            pending.remove(call);
-            expiry.cancel(false);
-        });
+        call.result.whenComplete((result, error) -> pending.remove(call));
         attempt(call);
         return call.result;
     }
