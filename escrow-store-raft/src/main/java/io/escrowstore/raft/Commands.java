@@ -112,18 +112,24 @@ final class Commands {
 
     /** A decoded log entry: its stamp and its commands, each still encoded. */
     record Entry(EntryStamp stamp, List<ByteString> commands) {
+        /**
+         * An entry of no bytes: a leader appends one only to make jraft replicate (see
+         * {@code MembershipChanger}); it carries no stamp and no command, so it changes nothing,
+         * not even log time.
+         */
+        static final Entry NOOP = new Entry(EntryStamp.getDefaultInstance(), List.of());
     }
 
     /**
      * Parses one log entry and checks its envelope; its commands are decoded one by one with
-     * {@link #decode(ByteString)}.
+     * {@link #decode(ByteString)}. No bytes at all decode as {@link Entry#NOOP}.
      *
      * @throws IllegalArgumentException if the bytes are too large, not an entry, of another format
      *     version, carry no leader stamp, or no or too many commands
      */
     static Entry decodeEntry(ByteBuffer data) {
         if (data == null || data.remaining() == 0) {
-            throw new IllegalArgumentException("empty entry");
+            return Entry.NOOP;
         }
         if (data.remaining() > MAX_BATCH_BYTES + MAX_ENTRY_OVERHEAD) {
             throw new IllegalArgumentException("entry of " + data.remaining() + " bytes exceeds "

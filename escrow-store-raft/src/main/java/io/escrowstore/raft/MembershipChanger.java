@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *       had when it asked; then the learner is removed and the node added as a voting peer. (It
  *       cannot be promoted in one {@code changePeers}: jraft 1.3.15 keeps a learner's replicator,
  *       whose acknowledgements never count toward commit, and stops it when the learner set
- *       shrinks.) jraft's own catch-up stage of {@code addPeer} then sees it already caught up.</li>
+ *       shrinks.) jraft's own catch-up stage of {@code addPeer} then sees it already caught up;
+ *       while that stage waits, a no-op entry is appended every election timeout, since jraft can
+ *       miss the signal and wait for the next entry.</li>
  *   <li><b>remove</b>: refused if the members left would have no reachable majority. Removing the
  *       leader itself transfers leadership to the most up-to-date member first and answers
  *       NOT_LEADER naming it, so the caller's router repeats the removal there.</li>
@@ -48,6 +50,7 @@ final class MembershipChanger {
     private final String raftGroup;
     private final Supplier<Node> node;
     private final PaymentStateMachine fsm;
+    private final Proposer proposer;
     private final AdminClient client;
     private final ConfSteps steps;
     private final Poll poll;
@@ -55,12 +58,13 @@ final class MembershipChanger {
     private final StoreStats stats;
     private final AtomicReference<String> running = new AtomicReference<>();
 
-    MembershipChanger(Member self, String raftGroup, Supplier<Node> node, PaymentStateMachine fsm, AdminClient client,
-            ConfSteps steps, Poll poll, Duration electionTimeout, StoreStats stats) {
+    MembershipChanger(Member self, String raftGroup, Supplier<Node> node, PaymentStateMachine fsm, Proposer proposer,
+            AdminClient client, ConfSteps steps, Poll poll, Duration electionTimeout, StoreStats stats) {
         this.self = self;
         this.raftGroup = raftGroup;
         this.node = node;
         this.fsm = fsm;
+        this.proposer = proposer;
         this.client = client;
         this.steps = steps;
         this.poll = poll;
@@ -127,10 +131,24 @@ final class MembershipChanger {
         return joining.thenCompose(v -> catchUp(member, deadline))
                 .thenCompose(v -> steps.run(leader(), "end the joining of " + member,
                         done -> leader().removeLearners(List.of(peer), done)))
-                .thenCompose(v -> steps.run(leader(), "add " + member + " as a voting member",
-                        done -> leader().addPeer(peer, done)))
+                .thenCompose(v -> poll.repeatWhilePending(steps.run(leader(), "add " + member + " as a voting member",
+                        done -> leader().addPeer(peer, done)), electionTimeout.toMillis(), () -> wakeCatchUp(member)))
                 .thenCompose(v -> appliedHere(deadline))
                 .thenApply(v -> members(leader()));
+    }
+
+    /**
+     * Prompts jraft while its {@code addPeer} waits. jraft 1.3.15 tells a configuration change that
+     * its new peer caught up only when an AppendEntries or probe response arrives, never on a
+     * heartbeat; if the new peer's first probe is answered before the change registers its wait,
+     * the change waits (renewing every election timeout while the peer is alive) for the next log
+     * entry, which on an idle group never comes. A no-op entry is that next one.
+     */
+    private void wakeCatchUp(Member member) {
+        if (proposer.appendNoop()) {
+            LOG.atInfo().addKeyValue("member", member)
+                    .log("adding a voting member waits for jraft's catch-up signal; appended a no-op entry to prompt it");
+        }
     }
 
     /**

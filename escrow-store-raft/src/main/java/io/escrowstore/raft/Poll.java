@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -37,6 +38,30 @@ final class Poll {
     <T> CompletableFuture<T> untilPresent(Supplier<Optional<T>> check, long intervalMs, Deadline deadline,
             Supplier<RuntimeException> onTimeout) {
         return until(() -> CompletableFuture.completedFuture(check.get()), intervalMs, deadline, onTimeout);
+    }
+
+    /**
+     * Runs {@code action} on the executor every {@code intervalMs}, first one interval from now,
+     * until {@code pending} completes; never after it has completed (as far as a check just before
+     * each run can tell). Nothing is repeated once the scheduler has shut down.
+     *
+     * @return {@code pending}
+     */
+    <T> CompletableFuture<T> repeatWhilePending(CompletableFuture<T> pending, long intervalMs, Runnable action) {
+        if (pending.isDone()) {
+            return pending;
+        }
+        try {
+            ScheduledFuture<?> repeat = scheduler.scheduleWithFixedDelay(() -> executor.execute(() -> {
+                if (!pending.isDone()) {
+                    action.run();
+                }
+            }), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+            pending.whenComplete((value, error) -> repeat.cancel(false));
+        } catch (RejectedExecutionException e) {
+            // shutting down: the pending step fails or completes on its own
+        }
+        return pending;
     }
 
     private <T> void round(Supplier<CompletableFuture<Optional<T>>> check, long intervalMs, Deadline deadline,

@@ -78,6 +78,29 @@ final class Proposer {
         return proposal.answer();
     }
 
+    /**
+     * Appends an entry of no bytes ({@link Commands.Entry#NOOP}) in this leader's term, outside the
+     * entry window: it changes no state and is answered to nobody; it exists only to make jraft
+     * replicate (see {@code MembershipChanger}).
+     *
+     * @return false if this node does not lead or is shutting down, so nothing was appended
+     */
+    boolean appendNoop() {
+        Node local = node.get();
+        long term = fsm.leaderTerm();
+        if (local == null || term < 0) {
+            return false;
+        }
+        Task noop = new Task(ByteBuffer.allocate(0), status -> { });
+        noop.setExpectedTerm(term);
+        try {
+            local.apply(noop);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
     /** Commands waiting for an entry because {@link #ENTRY_WINDOW} entries are in flight. */
     int queued() {
         return batcher.queued();

@@ -144,8 +144,8 @@ public final class RaftPaymentStore implements PaymentStore {
                 config.requestTimeout(), stats);
         this.adminClient = new AdminClient(callbackExecutor, clientHelper());
         Poll poll = new Poll(scheduler, callbackExecutor);
-        MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, adminClient,
-                new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats);
+        MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, proposer,
+                adminClient, new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats);
         this.adminService = new AdminService(config.self(), config.adminTimeout(), nodeRef, fsm, changer,
                 new ClusterStatusCollector(config.self(), config.raftGroup(), adminClient),
                 new NodeDescriber(config.self(), nodeRef, fsm), adminClient, scheduler, callbackExecutor);

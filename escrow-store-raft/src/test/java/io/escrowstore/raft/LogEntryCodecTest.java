@@ -121,18 +121,22 @@ class LogEntryCodecTest {
         }
     }
 
+    @Test
+    void noBytesAtAllIsTheNoOpEntryWithoutStampOrCommands() {
+        ByteBuffer consumed = ByteBuffer.wrap(Commands.entry(List.of(sync(1)), LEADER));
+        consumed.position(consumed.limit());
+
+        for (ByteBuffer empty : new ByteBuffer[] {null, ByteBuffer.allocate(0), consumed}) {
+            Commands.Entry decoded = Commands.decodeEntry(empty);
+
+            assertThat(decoded).isSameAs(Commands.Entry.NOOP);
+            assertThat(decoded.commands()).isEmpty();
+            assertThat(decoded.stamp().getLeaderTimeMillis()).isZero();
+        }
+    }
+
     @Nested
     class Refusals {
-        @Test
-        void nullOrEmpty() {
-            ByteBuffer consumed = ByteBuffer.wrap(Commands.entry(List.of(sync(1)), LEADER));
-            consumed.position(consumed.limit());
-
-            for (ByteBuffer empty : new ByteBuffer[] {null, ByteBuffer.allocate(0), consumed}) {
-                assertThatThrownBy(() -> Commands.decodeEntry(empty))
-                        .isInstanceOf(IllegalArgumentException.class).hasMessage("empty entry");
-            }
-        }
 
         @Test
         void notAnEntry() {

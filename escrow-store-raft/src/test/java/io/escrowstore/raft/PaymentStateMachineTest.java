@@ -295,7 +295,7 @@ class PaymentStateMachineTest {
             Command sync = Commands.decode(ByteBuffer.wrap(Commands.sync(chain(CH, 0, 100, GROUP), new RequestId("s"))));
             byte[] newerVersion = stamped(sync.toBuilder().setFormatVersion(Commands.FORMAT_VERSION + 1).build()
                     .toByteArray());
-            List<ByteBuffer> invalid = List.of(ByteBuffer.allocate(0), garbage(),
+            List<ByteBuffer> invalid = List.of(garbage(),
                     ByteBuffer.wrap(new byte[Commands.MAX_COMMAND_BYTES + 1]), ByteBuffer.wrap(mismatched),
                     ByteBuffer.wrap(newerVersion), ByteBuffer.wrap(unstamped));
             List<PendingEntry> pending = new ArrayList<>();
@@ -343,6 +343,21 @@ class PaymentStateMachineTest {
             assertThat(fsm.digest().appliedIndex()).isEqualTo(3);
             assertThat(fsm.digest().channels()).isEqualTo(1);
             assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isEqualTo(BigInteger.valueOf(20));
+        }
+
+        @Test
+        void anEntryOfNoBytesIsANoOpThatIsNeitherCountedNorAdvancesLogTime() {
+            apply(1, Entry.of(sync(0, 100)));
+            StateDigest before = fsm.digest();
+            List<Status> statuses = new ArrayList<>();
+
+            apply(2, new Entry(ByteBuffer.allocate(0), statuses::add), Entry.of(null));
+
+            assertThat(statuses).hasSize(1);
+            assertThat(statuses.get(0).isOk()).isTrue();
+            assertThat(fsm.invalidEntries()).isZero();
+            assertThat(fsm.digest().sameStateAs(before)).isTrue();
+            assertThat(fsm.digest().appliedIndex()).isEqualTo(3);
         }
 
         @Test

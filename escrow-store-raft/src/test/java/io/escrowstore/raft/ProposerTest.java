@@ -63,6 +63,34 @@ class ProposerTest {
     }
 
     @Test
+    void aNoOpIsAnEntryOfNoBytesInTheLeadersTermOutsideTheEntryWindow() {
+        fsm.onLeaderStart(TERM);
+        propose(sync(1));
+        propose(sync(2));
+        propose(sync(3));
+        int proposedBefore = leader.tasks.size();
+
+        assertThat(proposer.appendNoop()).isTrue();
+
+        assertThat(leader.tasks).hasSize(proposedBefore + 1);
+        assertThat(leader.tasks.get(proposedBefore).getData().remaining()).isZero();
+        assertThat(leader.tasks.get(proposedBefore).getExpectedTerm()).isEqualTo(TERM);
+        assertThat(proposer.queued()).as("the window still holds back the third sync").isEqualTo(1);
+        leader.commit(proposedBefore, fsm, 1);
+        assertThat(fsm.appliedIndex()).isEqualTo(1);
+        assertThat(fsm.invalidEntries()).isZero();
+        assertThat(fsm.channelCount()).isZero();
+    }
+
+    @Test
+    void aFollowerAppendsNoNoOp() {
+        assertThat(proposer.appendNoop()).isFalse();
+        assertThat(new Proposer(() -> null, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1)).appendNoop())
+                .isFalse();
+        assertThat(leader.tasks).isEmpty();
+    }
+
+    @Test
     void aLoneCommandIsProposedAtOnceStampedWithTheLeadersClockWindowAndTerm() {
         fsm.onLeaderStart(TERM);
         byte[] command = sync(1);

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.entity.Task;
 import io.escrowstore.Accepted;
 import io.escrowstore.ChannelId;
 import io.escrowstore.Member;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,9 +74,32 @@ class TwoNodeMembershipTest {
         assertThat(first.claim(RaftPaymentStoreTest.claim(2, 10))).isInstanceOf(Accepted.class);
 
         assertThat(first.admin().removeMember(a)).containsExactly(b);
-        await().atMost(WAIT).until(() -> first.status().members().equals(List.of(b)));
+        // the removed node itself need not ever learn of its removal: b stops replicating to it
+        assertThat(joiner.status().members()).containsExactly(b);
         assertThat(joiner.claim(RaftPaymentStoreTest.claim(2, 20))).as("b alone is a majority now")
                 .isInstanceOf(Accepted.class);
+    }
+
+    @Test
+    void aNoOpEntryReachesEveryMemberAndChangesNoState() {
+        startBoth();
+        first.admin().addMember(joiner.config().self());
+        first.syncFromChain(RaftPaymentStoreTest.chain(3));
+        await().atMost(WAIT).until(() -> joiner.stateMachine().appliedIndex() == first.stateMachine().appliedIndex());
+        StateDigest before = first.stateMachine().digest();
+
+        CompletableFuture<Status> committed = new CompletableFuture<>();
+        Task noop = new Task(ByteBuffer.allocate(0), committed::complete);
+        first.raftNode().apply(noop);
+
+        assertThat(committed.join().isOk()).isTrue();
+        long index = first.stateMachine().appliedIndex();
+        assertThat(index).isEqualTo(before.appliedIndex() + 1);
+        await().atMost(WAIT).until(() -> joiner.stateMachine().appliedIndex() == index);
+        for (RaftPaymentStore store : List.of(first, joiner)) {
+            assertThat(store.stateMachine().digest().sameStateAs(before)).isTrue();
+            assertThat(store.stateMachine().invalidEntries()).isZero();
+        }
     }
 
     private void startBoth() {
