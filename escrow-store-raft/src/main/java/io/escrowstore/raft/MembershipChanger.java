@@ -252,7 +252,9 @@ final class MembershipChanger {
                     : ConfSteps.answer(status, "transfer leadership to " + target, leader));
         }
         return poll.untilPresent(() -> {
-            if (fsm.isLeader()) {
+            // jraft's own state: LEADER again only once the transfer timed out (the state machine
+            // hears of the transfer's start through its queue, so it may still say it leads)
+            if (leader.isLeader()) {
                 throw new ChangeFailure(AdminReplies.of(AdminResponse.Status.RETRY,
                         "leadership transfer to " + target + " timed out; " + self + " leads again"));
             }
