@@ -11,6 +11,9 @@
 #                                           (e.g. --duration 5 --clients 16 --max-attempts 1 --quiet-wait 0)
 #   scripts/bench-anchors.sh all [OPTS]     build, then run
 #
+# JAVA_OPTS are added to the benchmark JVM's command line (none by default, as for the anchors'
+# in-process RheaKV), e.g. JAVA_OPTS="-agentpath:.../libasyncProfiler.so=start,event=cpu,file=cpu.txt".
+#
 # The anchors folder ($ANCHORS_DIR, default ../shared/anchors next to this repository) is only read.
 # Nothing of the anchors is kept in this repository except this script and the adapter in
 # scripts/anchors/escrowstore/ (its pom is written below).
@@ -83,7 +86,8 @@ run() {
   mkdir -p "$R"; rm -rf "$D"; mkdir -p "$D"
   cd "$B/escrowstore"
   # same driver options and JVM flags (none) as the anchors' run-rheakv.sh, the other in-process store
-  timeout 1800 java -cp "target/classes:target/dependency/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  timeout 1800 java ${JAVA_OPTS:-} -cp "target/classes:target/dependency/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     anchors.escrowstore.EscrowStoreBench --data "$D" --ports 18191,18192,18193 \
     --warmup 5 --duration 15 --clients 1,16,64 --modes claim,blind \
     --single-target follower,leader --out "$R/results.csv" "$@" 2>&1 | tee "$R/escrowstore-driver.log"
