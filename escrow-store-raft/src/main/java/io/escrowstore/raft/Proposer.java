@@ -75,7 +75,26 @@ final class Proposer {
         }
         Proposal proposal = new Proposal(command, batchKey, new CompletableFuture<>());
         batcher.add(proposal);
+        if (unsafeAcknowledgeBeforeCommit && Commands.decode(ByteBuffer.wrap(command)).hasClaim()) {
+            acknowledgeNow(proposal);
+        }
         return proposal.answer();
+    }
+
+    /**
+     * TEST ONLY, deliberately wrong: answers a claim from this leader's current state as soon as
+     * it is queued, before its entry is appended (which waits while {@link #ENTRY_WINDOW} entries
+     * are in flight), let alone committed.
+     */
+    private void acknowledgeNow(Proposal proposal) {
+        byte[] alone = Commands.entry(List.of(proposal.command()),
+                template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build());
+        executor.execute(() -> {
+            List<CommandResult> previews = fsm.preview(alone);
+            if (previews.size() == 1) {
+                proposal.answer().complete(Outcomes.applied(previews.get(0)));
+            }
+        });
     }
 
     /**
@@ -123,15 +142,6 @@ final class Proposer {
         Task task = new Task(ByteBuffer.wrap(entry), closure);
         task.setExpectedTerm(term);
         local.apply(task);
-        if (unsafeAcknowledgeBeforeCommit) {
-            // TEST ONLY, deliberately wrong: answer before the entry commits
-            executor.execute(() -> {
-                List<CommandResult> previews = fsm.preview(entry);
-                for (int i = 0; i < answers.size() && previews.size() == answers.size(); i++) {
-                    answers.get(i).complete(Outcomes.applied(previews.get(i)));
-                }
-            });
-        }
     }
 
     private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<ForwardResponse> answer)
