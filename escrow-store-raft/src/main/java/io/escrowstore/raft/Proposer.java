@@ -87,8 +87,7 @@ final class Proposer {
      * are in flight), let alone committed.
      */
     private void acknowledgeNow(Proposal proposal) {
-        byte[] alone = Commands.entry(List.of(proposal.command()),
-                template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build());
+        byte[] alone = Commands.entry(List.of(proposal.command()), stampNow());
         executor.execute(() -> {
             List<CommandResult> previews = fsm.preview(alone);
             if (previews.size() == 1) {
@@ -137,11 +136,15 @@ final class Proposer {
         }
         List<CompletableFuture<ForwardResponse>> answers = batch.stream().map(Proposal::answer).toList();
         CommandClosure closure = new CommandClosure(executor, answers, batcher::done);
-        EntryStamp entryStamp = template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
-        byte[] entry = Commands.entry(batch.stream().map(Proposal::command).toList(), entryStamp);
+        byte[] entry = Commands.entry(batch.stream().map(Proposal::command).toList(), stampNow());
         Task task = new Task(ByteBuffer.wrap(entry), closure);
         task.setExpectedTerm(term);
         local.apply(task);
+    }
+
+    /** The stamp of an entry this leader proposes now: its clock and its deduplication window. */
+    private EntryStamp stampNow() {
+        return template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
     }
 
     private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<ForwardResponse> answer)
