@@ -141,6 +141,8 @@ final class CommandApplier {
                 BigInteger chainNonce = ProtoMapper.uint256(command.getFinishSettlements().getChainNonce(), "chainNonce");
                 return () -> Results.toMsg(ledger.finishSettlements(channelId, chainNonce));
             }
+            case READ_INDEX -> throw new IllegalArgumentException("a read-index request is answered by the leader,"
+                    + " never written to the log");
             default -> throw new IllegalArgumentException("unknown command " + command.getBodyCase());
         }
     }

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  *
  * <p>A batch keeps queue order and ends before a command that would break its rules: at most
  * {@link Commands#MAX_BATCH_COMMANDS} commands and {@link Commands#MAX_BATCH_BYTES} bytes, no two
- * with the same {@link Commands#batchKey batch key} (one change per channel per log entry), and a
- * command without a key travels alone.
+ * with the same {@link Commands#batchKey batch key} (one change per channel per log entry), a
+ * command without a key travels alone, and one with the empty key (a read-index request, which
+ * changes nothing) conflicts with no other.
  *
  * @param <T> a queued command with whatever its sender needs to answer it
  */
@@ -25,7 +26,7 @@ final class CommandBatcher<T extends CommandBatcher.Queued> {
     interface Queued {
         byte[] command();
 
-        /** The channel the command changes, or null if it must travel alone. */
+        /** The channel the command changes, empty if it changes nothing, or null if it must travel alone. */
         ByteString batchKey();
     }
 
@@ -121,7 +122,9 @@ final class CommandBatcher<T extends CommandBatcher.Queued> {
             if (key == null) {
                 break;
             }
-            keys.add(key);
+            if (!key.isEmpty()) {
+                keys.add(key);
+            }
         }
         return batch;
     }

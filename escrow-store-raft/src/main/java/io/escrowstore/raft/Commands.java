@@ -12,6 +12,7 @@ import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.FinishSettlementsCommand;
 import io.escrowstore.raft.proto.EscrowProto.LogEntry;
+import io.escrowstore.raft.proto.EscrowProto.ReadIndexCommand;
 import io.escrowstore.raft.proto.EscrowProto.ReservationRef;
 import io.escrowstore.raft.proto.EscrowProto.ReserveCommand;
 import io.escrowstore.raft.proto.EscrowProto.StartSettlementsCommand;
@@ -43,6 +44,8 @@ final class Commands {
     static final int MAX_BATCH_BYTES = 256 * 1024;
     /** An entry's stamp, tags and lengths stay below this on top of its commands. */
     private static final int MAX_ENTRY_OVERHEAD = 64 + MAX_BATCH_COMMANDS * 8;
+    /** The request id of every read-index request: it changes nothing, so it needs no deduplication. */
+    private static final RequestId READ_INDEX_REQUEST_ID = new RequestId("read-index");
 
     private Commands() {
     }
@@ -88,6 +91,14 @@ final class Commands {
                 .toByteArray();
     }
 
+    /**
+     * A request for a read index confirmed by the leader: forwarded like any command, answered by
+     * the leader ({@link LeaderReadIndex}) and never written to the log.
+     */
+    static byte[] readIndex() {
+        return envelope(READ_INDEX_REQUEST_ID).setReadIndex(ReadIndexCommand.getDefaultInstance()).build().toByteArray();
+    }
+
     /** One log entry: {@code commands} (encoded, never changed afterwards) to apply in order with {@code stamp}. */
     static byte[] entry(List<byte[]> commands, EntryStamp stamp) {
         LogEntry.Builder entry = LogEntry.newBuilder().setFormatVersion(ENTRY_FORMAT_VERSION).setStamp(stamp);
@@ -99,13 +110,15 @@ final class Commands {
 
     /**
      * The channel a claim or sync changes: commands with different keys may share a log entry.
-     * Null for every other command, which changes channels or reservations the command itself does
-     * not name and so gets an entry (and a forwarded batch) of its own.
+     * Empty for a read-index request, which changes nothing and so may join any batch. Null for
+     * every other command, which changes channels or reservations the command itself does not name
+     * and so gets an entry (and a forwarded batch) of its own.
      */
     static ByteString batchKey(Command command) {
         return switch (command.getBodyCase()) {
             case CLAIM -> command.getClaim().getChannelId();
             case SYNC -> command.getSync().getChain().getChannelId();
+            case READ_INDEX -> ByteString.EMPTY;
             default -> null;
         };
     }

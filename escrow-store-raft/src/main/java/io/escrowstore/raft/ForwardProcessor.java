@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves commands forwarded by other members: proposes them if this node leads, otherwise answers
- * NOT_LEADER with the leader it knows of, one answer per command in the request's order. A
+ * Serves commands forwarded by other members: proposes them (or, for a read-index request,
+ * confirms a read index) if this node leads, otherwise answers NOT_LEADER with the leader it knows
+ * of, one answer per command in the request's order. A
  * malformed command is refused before it is proposed (the others of its request go ahead),
  * counted, and logged at most once per 10 s with the number suppressed meanwhile.
  */
@@ -26,12 +27,14 @@ final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
 
     private final String raftGroup;
     private final Proposer proposer;
+    private final LeaderReadIndex readIndex;
     private final AtomicLong badRequests = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
-    ForwardProcessor(String raftGroup, Proposer proposer) {
+    ForwardProcessor(String raftGroup, Proposer proposer, LeaderReadIndex readIndex) {
         this.raftGroup = raftGroup;
         this.proposer = proposer;
+        this.readIndex = readIndex;
     }
 
     @Override
@@ -65,8 +68,9 @@ final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(refused(ctx, e.getMessage()));
         }
-        return proposer.propose(encoded.toByteArray(), Commands.batchKey(command))
-                .exceptionally(error -> Outcomes.indeterminate(String.valueOf(error)));
+        CompletableFuture<ForwardResponse> answer = command.hasReadIndex() ? readIndex.confirm()
+                : proposer.propose(encoded.toByteArray(), Commands.batchKey(command));
+        return answer.exceptionally(error -> Outcomes.indeterminate(String.valueOf(error)));
     }
 
     private void refuseAll(RpcContext ctx, int count, String why) {

@@ -1,13 +1,11 @@
 package io.escrowstore.raft;
 
-import com.alipay.sofa.jraft.Node;
-import com.alipay.sofa.jraft.Status;
-import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import io.escrowstore.NoQuorumException;
 import io.escrowstore.StoreClosedException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,29 +13,37 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Linearizable reads through Raft read-index: the leader confirms with a majority that it still
- * leads, and this node (leader or follower) answers once it has applied up to the leader's commit
- * index. No clocks or leases are involved. Reads have no side effects, so failures are retried
- * until the deadline and then reported as {@link NoQuorumException}.
+ * Linearizable reads through Raft read-index: the leader confirms a read index with a majority
+ * ({@link LeaderReadIndex}, asked through {@link RequestRouter#readIndex} from any node), and this
+ * node (leader or follower) reads its own state once it has applied up to that index. No clocks or leases are involved. A read has no side effects: asking for the index is
+ * retried until the deadline, then reported as {@link NoQuorumException}.
  *
  * <p>The deadline is one task on the store's scheduler ({@link Expiry}), cancelled (and removed)
- * when the read ends. jraft's own per-read timeout is not used: its timer keeps every read, answered or not,
- * until the timeout passes.
+ * when the read ends. The local read runs on the store's executor, never on a Raft thread.
  */
 final class LinearizableReader {
-    private static final byte[] NO_CONTEXT = new byte[0];
-    /** jraft: a negative timeout registers no timer for the read. */
-    private static final long NO_JRAFT_TIMEOUT = -1;
+    /** This node's applied index, as {@link PaymentStateMachine#waitForApplied}. */
+    interface AppliedIndex {
+        /** @return false if {@code index} is applied already: then {@code action} never runs */
+        boolean waitFor(long index, Runnable action);
+    }
 
-    private final Node node;
+    private final Supplier<CompletableFuture<Long>> readIndex;
+    private final AppliedIndex applied;
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LinearizableReader(Node node, ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
-        this.node = node;
+    /**
+     * @param readIndex asks the leader for a confirmed read index; fails with
+     *     {@link NoQuorumException} if none is confirmed in time
+     */
+    LinearizableReader(Supplier<CompletableFuture<Long>> readIndex, AppliedIndex applied,
+            ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
+        this.readIndex = readIndex;
+        this.applied = applied;
         this.scheduler = scheduler;
         this.executor = executor;
         this.timeout = timeout;
@@ -50,7 +56,7 @@ final class LinearizableReader {
      * @param what names the read in error messages
      */
     <T> CompletableFuture<T> read(Supplier<T> localRead, String what) {
-        Read<T> read = new Read<>(localRead, what, Deadline.after(timeout));
+        Read<T> read = new Read<>(localRead, what);
         pending.add(read.result);
         if (closed) {
             pending.remove(read.result);
@@ -63,44 +69,58 @@ final class LinearizableReader {
             return read.result;
         }
         read.result.whenComplete((value, error) -> pending.remove(read.result));
-        attempt(read);
+        readIndex.get().whenComplete((index, error) -> {
+            if (error != null) {
+                fail(read, error instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : error);
+            } else if (applied.waitFor(index, () -> serveOnExecutor(read))) {
+                read.stage = "waiting to apply index " + index;
+            } else {
+                serve(read);
+            }
+        });
         return read.result;
     }
 
-    private <T> void attempt(Read<T> read) {
+    private <T> void serveOnExecutor(Read<T> read) {
+        try {
+            executor.execute(() -> serve(read));
+        } catch (RejectedExecutionException e) {
+            read.result.completeExceptionally(new StoreClosedException("store is shutting down"));
+        }
+    }
+
+    /** Runs the local read on this thread, which is the store's executor or the caller's own. */
+    private <T> void serve(Read<T> read) {
         if (read.result.isDone()) {
             return;
         }
-        node.readIndex(NO_CONTEXT, new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
-            @Override
-            public void run(Status status, long index, byte[] context) {
-                if (status.isOk()) {
-                    answer(read);
-                    return;
-                }
-                read.lastFailure = status.getErrorMsg();
-                if (!read.backoff.retry(read.deadline, scheduler, executor, () -> attempt(read))) {
-                    complete(read.result, null, new StoreClosedException("store is shutting down"));
-                }
-            }
-        });
+        try {
+            read.result.complete(read.localRead.get());
+        } catch (RuntimeException e) {
+            read.result.completeExceptionally(e);
+        }
     }
 
-    private <T> void answer(Read<T> read) {
-        T value;
-        try {
-            value = read.localRead.get();
-        } catch (RuntimeException e) {
-            complete(read.result, null, e);
-            return;
-        }
-        complete(read.result, value, null);
+    private void fail(Read<?> read, Throwable error) {
+        fail(read.result, error instanceof NoQuorumException
+                ? new NoQuorumException("linearizable read of " + read.what + " failed: " + error.getMessage())
+                : error);
     }
 
     private void expire(Read<?> read) {
         if (!read.result.isDone()) {
-            complete(read.result, null, new NoQuorumException("linearizable read of " + read.what + " failed within "
-                    + timeout.toMillis() + " ms: " + read.lastFailure));
+            fail(read.result, new NoQuorumException("linearizable read of " + read.what + " failed within "
+                    + timeout.toMillis() + " ms: " + read.stage));
+        }
+    }
+
+    /** Fails {@code result} on the store's executor (here if the executor is gone), never on a Raft or timer thread. */
+    private void fail(CompletableFuture<?> result, Throwable failure) {
+        try {
+            executor.execute(() -> result.completeExceptionally(failure));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(failure);
         }
     }
 
@@ -112,28 +132,16 @@ final class LinearizableReader {
         }
     }
 
-    private <T> void complete(CompletableFuture<T> result, T value, RuntimeException failure) {
-        Runnable completion = failure == null ? () -> result.complete(value) : () -> result.completeExceptionally(failure);
-        try {
-            executor.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
-        }
-    }
-
-    /** One caller's read across its attempts. */
+    /** One caller's read. */
     private static final class Read<T> {
         final Supplier<T> localRead;
         final String what;
-        final Deadline deadline;
-        final Backoff backoff = new Backoff();
         final CompletableFuture<T> result = new CompletableFuture<>();
-        volatile String lastFailure = "no attempt finished";
+        volatile String stage = "no read index confirmed by a leader";
 
-        Read(Supplier<T> localRead, String what, Deadline deadline) {
+        Read(Supplier<T> localRead, String what) {
             this.localRead = localRead;
             this.what = what;
-            this.deadline = deadline;
         }
     }
 }

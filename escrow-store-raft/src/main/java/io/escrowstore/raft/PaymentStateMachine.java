@@ -57,6 +57,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private final RateLimitedLog invalidWarnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private volatile long appliedIndex;
     private volatile long leaderTerm = -1;
+    private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
+    private volatile Runnable whenLeading = () -> { };
     private volatile long knownTerm;
     private final MembershipView membership;
     private final SnapshotPolicy snapshotPolicy;
@@ -119,6 +121,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
             applyLock.writeLock().unlock();
         }
         snapshotPolicy.applied(appliedIndex);
+        appliedWaiters.applied(appliedIndex);
     }
 
     /** Applies one entry: a result per command, or, if the entry itself is malformed, a no-op. */
@@ -217,6 +220,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
             LOG.info("{}: loaded snapshot at index {} with {} channels", name, metaIndex, content.channels().size());
             stats.snapshotLoaded(System.nanoTime() - started);
             snapshotPolicy.snapshotAt(metaIndex);
+            appliedWaiters.applied(metaIndex);
             snapshotLoadFailure = null;
             return true;
         } catch (IOException | RuntimeException e) {
@@ -240,6 +244,15 @@ final class PaymentStateMachine extends StateMachineAdapter {
         leaderTerm = term;
         stats.leaderChanged();
         LOG.info("{}: leading term {}", name, term);
+        whenLeading.run();
+    }
+
+    /**
+     * Runs {@code action} on the FSM thread each time this node starts leading, once it has applied
+     * every earlier term's entries; the action must only hand work off.
+     */
+    void whenLeading(Runnable action) {
+        whenLeading = action;
     }
 
     @Override
@@ -286,6 +299,16 @@ final class PaymentStateMachine extends StateMachineAdapter {
 
     long appliedIndex() {
         return appliedIndex;
+    }
+
+    /**
+     * Keeps {@code action} to run on the FSM thread once this node has applied {@code index}; the
+     * action must only hand work off.
+     *
+     * @return false if the index is applied already: then the action is not kept and never runs
+     */
+    boolean waitForApplied(long index, Runnable action) {
+        return appliedWaiters.waitFor(index, action);
     }
 
     List<Member> members() {

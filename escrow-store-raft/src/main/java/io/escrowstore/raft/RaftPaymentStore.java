@@ -46,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -137,11 +138,21 @@ public final class RaftPaymentStore implements PaymentStore {
         Supplier<Node> nodeRef = groupService::getRaftNode;
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
                 config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
-        this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer);
+        // a new leader's last entries are configuration entries, which the state machine never
+        // sees; an empty entry of its own makes its applied index move past them (LeaderReadIndex)
+        fsm.whenLeading(() -> {
+            try {
+                callbackExecutor.execute(proposer::appendNoop);
+            } catch (RejectedExecutionException shuttingDown) {
+                LOG.debug("{}: not appending a no-op, shutting down", name);
+            }
+        });
+        LeaderReadIndex leaderReadIndex = new LeaderReadIndex(nodeRef, fsm, callbackExecutor);
+        this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer, leaderReadIndex);
         rpcServer.registerProcessor(forwardProcessor);
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor, clientHelper());
-        this.router = new RequestRouter(config.self(), nodeRef, proposer, forwardClient, scheduler, callbackExecutor,
-                config.requestTimeout(), stats);
+        this.router = new RequestRouter(config.self(), nodeRef, proposer, leaderReadIndex, forwardClient, scheduler,
+                callbackExecutor, config.requestTimeout(), stats);
         this.adminClient = new AdminClient(callbackExecutor, clientHelper());
         Poll poll = new Poll(scheduler, callbackExecutor);
         MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, proposer,
@@ -193,7 +204,8 @@ public final class RaftPaymentStore implements PaymentStore {
                 }
             }, 0, 1, TimeUnit.SECONDS);
         }
-        this.reader = new LinearizableReader(node, scheduler, callbackExecutor, config.requestTimeout());
+        this.reader = new LinearizableReader(router::readIndex, fsm::waitForApplied, scheduler, callbackExecutor,
+                config.requestTimeout());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 

@@ -33,11 +33,14 @@ import java.util.function.Supplier;
  * sent) and attempts whose answer was lost (leader stepped down, forward timed out) are retried
  * until the deadline. If by then some attempt may have been appended and no answer came back, the
  * call fails with {@link IndeterminateOutcomeException}, never with a rejection.
+ *
+ * <p>Read-index requests ({@link #readIndex}) travel the same way, batched with the commands.
  */
 final class RequestRouter {
     private final Member self;
     private final Supplier<Node> node;
     private final Proposer proposer;
+    private final LeaderReadIndex leaderReadIndex;
     private final ForwardClient forwardClient;
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
@@ -46,11 +49,13 @@ final class RequestRouter {
     private final Set<Call> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    RequestRouter(Member self, Supplier<Node> node, Proposer proposer, ForwardClient forwardClient,
-            ScheduledExecutorService scheduler, Executor executor, Duration timeout, StoreStats stats) {
+    RequestRouter(Member self, Supplier<Node> node, Proposer proposer, LeaderReadIndex leaderReadIndex,
+            ForwardClient forwardClient, ScheduledExecutorService scheduler, Executor executor, Duration timeout,
+            StoreStats stats) {
         this.self = self;
         this.node = node;
         this.proposer = proposer;
+        this.leaderReadIndex = leaderReadIndex;
         this.forwardClient = forwardClient;
         this.scheduler = scheduler;
         this.executor = executor;
@@ -60,8 +65,26 @@ final class RequestRouter {
 
     /** Runs {@code command} (as made by {@link Commands}) on the leader; completes within the request timeout. */
     CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
-        Call call = new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
-                Deadline.after(timeout));
+        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
+                Deadline.after(timeout)));
+    }
+
+    /**
+     * Asks the leader for a confirmed read index ({@link LeaderReadIndex}): the index this
+     * node must have applied before it may serve a linearizable read. Asking changes nothing, so
+     * every failure is retried until the request timeout and then reported as
+     * {@link NoQuorumException}, never as an indeterminate outcome.
+     */
+    CompletableFuture<Long> readIndex() {
+        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY, Deadline.after(timeout))).thenApply(result -> {
+            if (result.getOutcomeCase() != CommandResult.OutcomeCase.READ_INDEX) {
+                throw new EscrowStoreException("the leader answered a read-index request with " + result.getOutcomeCase());
+            }
+            return result.getReadIndex();
+        });
+    }
+
+    private CompletableFuture<CommandResult> start(Call call) {
         pending.add(call);
         if (closed) {
             pending.remove(call);
@@ -84,7 +107,8 @@ final class RequestRouter {
         }
         if (proposer.leads()) {
             call.inFlight = true;
-            proposer.propose(call.command, call.batchKey).whenComplete((response, error) -> handle(call, response, error, self));
+            (call.isRead() ? leaderReadIndex.confirm() : proposer.propose(call.command, call.batchKey))
+                    .whenComplete((response, error) -> handle(call, response, error, self));
             return;
         }
         Optional<Member> leader = call.takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
@@ -128,7 +152,7 @@ final class RequestRouter {
                 retryLater(call);
             }
             case INDETERMINATE -> uncertain(call, "leader " + target + " could not confirm it: " + response.getError());
-            default -> fail(call, new EscrowStoreException("leader " + target + " refused request " + call.requestId
+            default -> fail(call, new EscrowStoreException("leader " + target + " refused " + call.describe()
                     + ": " + response.getStatus() + " " + response.getError()));
         }
     }
@@ -152,7 +176,9 @@ final class RequestRouter {
             return;
         }
         String waited = " within " + timeout.toMillis() + " ms";
-        if (call.inFlight || call.uncertain) {
+        if (call.isRead()) {
+            fail(call, new NoQuorumException("no leader confirmed a read index" + waited + ": " + call.lastReason));
+        } else if (call.inFlight || call.uncertain) {
             fail(call, new IndeterminateOutcomeException(call.requestId, (call.inFlight ? "no answer from the leader"
                     : call.lastReason) + waited));
         } else if (call.busy) {
@@ -170,7 +196,7 @@ final class RequestRouter {
     void close() {
         closed = true;
         for (Call call : pending) {
-            if (call.inFlight || call.uncertain) {
+            if (!call.isRead() && (call.inFlight || call.uncertain)) {
                 call.result.completeExceptionally(new IndeterminateOutcomeException(call.requestId,
                         "store node " + self + " closed before the leader answered"));
             } else {
@@ -189,6 +215,7 @@ final class RequestRouter {
 
     /** One caller request across its attempts. */
     private static final class Call {
+        /** Null for a read-index request, which changes nothing and needs no deduplication. */
         final RequestId requestId;
         final byte[] command;
         final ByteString batchKey;
@@ -208,6 +235,14 @@ final class RequestRouter {
             this.command = command;
             this.batchKey = batchKey;
             this.deadline = deadline;
+        }
+
+        boolean isRead() {
+            return requestId == null;
+        }
+
+        String describe() {
+            return isRead() ? "a read-index request" : "request " + requestId;
         }
 
         Optional<Member> takeHint() {

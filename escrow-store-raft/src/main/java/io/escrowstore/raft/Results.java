@@ -89,6 +89,11 @@ final class Results {
         return CommandResult.newBuilder().setInvalid(why).build();
     }
 
+    /** The answer to a read-index request: a read may be served once {@code index} is applied. */
+    static CommandResult readIndex(long index) {
+        return CommandResult.newBuilder().setReadIndex(index).build();
+    }
+
     /** @throws IllegalArgumentException if the result is not the outcome of a claim or commit */
     static ClaimResult claimResult(CommandResult msg) {
         return switch (msg.getOutcomeCase()) {

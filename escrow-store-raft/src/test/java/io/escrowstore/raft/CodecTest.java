@@ -310,12 +310,13 @@ class CodecTest {
 
         @Test
         void bodyFromANewerBuild() {
-            // an unknown oneof member (field 15 is start_settlements, so use field 17) reads as no body
+            // an unknown oneof member (fields 10..17 are known, so use field 99) reads as no body
             byte[] known = Command.newBuilder().setFormatVersion(Commands.FORMAT_VERSION).setRequestId("r")
                     .build().toByteArray();
+            int tag = 99 << 3 | 2;
             byte[] bytes = Arrays.copyOf(known, known.length + 3);
-            bytes[known.length] = (byte) (17 << 3 | 2 | 0x80);
-            bytes[known.length + 1] = 1;
+            bytes[known.length] = (byte) (tag & 0x7F | 0x80);
+            bytes[known.length + 1] = (byte) (tag >>> 7);
             bytes[known.length + 2] = 0;
 
             assertThatThrownBy(() -> decode(bytes))

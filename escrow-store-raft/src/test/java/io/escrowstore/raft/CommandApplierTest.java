@@ -386,6 +386,21 @@ class CommandApplierTest {
         }
 
         @Test
+        void aReadIndexRequestFoundInAnEntryIsInvalidAndChangesNothing() {
+            ChannelLedger ledger = new ChannelLedger(GROUP);
+            List<String> reported = new ArrayList<>();
+            CommandApplier applier = new CommandApplier(ledger, new DedupTable(), false,
+                    (at, why) -> reported.add(at + ": " + why));
+
+            List<CommandResult> results = applier.apply(ByteBuffer.wrap(at(T0, Commands.readIndex())), 7);
+
+            assertThat(results).singleElement()
+                    .satisfies(result -> assertThat(result.getInvalid()).contains("never written to the log"));
+            assertThat(reported).hasSize(1);
+            assertThat(ledger.logTimeMillis()).as("not even log time moves").isZero();
+        }
+
+        @Test
         void applierReportsAMalformedCommandAndAnswersItAsInvalid() {
             List<String> reported = new ArrayList<>();
             CommandApplier applier = new CommandApplier(new ChannelLedger(GROUP), new DedupTable(), false,

@@ -32,6 +32,10 @@ class CommandBatcherTest {
         return new Item(name, new byte[10], null);
     }
 
+    private static Item changesNothing(String name) {
+        return new Item(name, new byte[10], ByteString.EMPTY);
+    }
+
     /** Records every batch sent; {@link #finishOldest()} plays the sender finishing one. */
     private static final class Recorder {
         final List<List<Item>> sent = new ArrayList<>();
@@ -65,6 +69,22 @@ class CommandBatcherTest {
         List<Item> all() {
             return sent.stream().flatMap(List::stream).toList();
         }
+    }
+
+    @Test
+    void commandsWithTheEmptyKeyJoinAnyBatchAndConflictWithNoOther() {
+        Recorder recorder = new Recorder(1);
+        recorder.add(keyed("first", "k1"));
+
+        recorder.add(changesNothing("r1"), keyed("a", "k2"), changesNothing("r2"), changesNothing("r3"),
+                keyed("b", "k3"), alone("x"), changesNothing("r4"));
+        recorder.finishOldest();
+        recorder.finishOldest();
+
+        assertThat(recorder.names(1)).containsExactly("r1", "a", "r2", "r3", "b");
+        assertThat(recorder.names(2)).as("a command without a key still ends its batch").containsExactly("x");
+        recorder.finishOldest();
+        assertThat(recorder.names(3)).containsExactly("r4");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.escrowstore.raft;
 
 import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
 import io.escrowstore.raft.PaymentStateMachineTest.Entry;
@@ -17,6 +19,8 @@ import java.util.List;
  */
 final class FakeLeaderNode {
     final List<Task> tasks = new ArrayList<>();
+    /** The read-index requests made of it, in order; {@link #confirmRead} answers one. */
+    final List<ReadIndexClosure> reads = new ArrayList<>();
     final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
             (proxy, method, args) -> invoke(proxy, method, args));
     private final PeerId leader;
@@ -33,11 +37,21 @@ final class FakeLeaderNode {
                 yield null;
             }
             case "getLeaderId" -> leader;
+            case "readIndex" -> {
+                reads.add((ReadIndexClosure) args[1]);
+                yield null;
+            }
             case "toString" -> "FakeLeaderNode";
             case "hashCode" -> System.identityHashCode(proxy);
             case "equals" -> proxy == args[0];
             default -> throw new UnsupportedOperationException("FakeLeaderNode." + method.getName());
         };
+    }
+
+    /** Answers read-index request {@code read} as jraft does once a majority confirmed {@code index}. */
+    void confirmRead(int read, long index) {
+        reads.get(read).setResult(index, new byte[0]);
+        reads.get(read).run(Status.OK());
     }
 
     /** Applies recorded task {@code task} on {@code fsm} at log index {@code index}, running its closure. */

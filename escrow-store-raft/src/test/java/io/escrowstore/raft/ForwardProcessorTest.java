@@ -33,7 +33,8 @@ class ForwardProcessorTest {
             MEMBERS);
     private final FakeLeaderNode node = new FakeLeaderNode(PeerId.parsePeer("10.0.0.2:7000"));
     private final ForwardProcessor processor = new ForwardProcessor(RAFT_GROUP,
-            new Proposer(() -> node.node, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1)));
+            new Proposer(() -> node.node, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1)),
+            new LeaderReadIndex(() -> node.node, fsm, DIRECT));
     private final Replies replies = new Replies();
 
     /** The connection a request came in on: records what is sent back. */
@@ -138,5 +139,50 @@ class ForwardProcessorTest {
                 ChannelId.of(2).value()));
         assertThat(responses.get(3).getResult().hasAccepted()).isTrue();
         assertThat(node.tasks).as("the claim waited for a free slot").hasSize(Proposer.ENTRY_WINDOW + 1);
+    }
+
+    @Test
+    void aForwardedReadIndexRequestIsAnsweredOnceJraftConfirmedItWithTheIndexTheStateMachineHasApplied() {
+        fsm.onLeaderStart(2);
+
+        processor.handleRequest(replies, request(sync(1), Commands.readIndex()));
+        assertThat(node.reads).hasSize(1);
+        assertThat(node.tasks).singleElement().satisfies(task -> assertThat(Commands.decodeEntry(task.getData())
+                .commands()).containsExactly(ByteString.copyFrom(sync(1))));
+        node.commit(0, fsm, 17);
+        assertThat(replies.sent).as("no reply before jraft confirmed the read index").isEmpty();
+        node.confirmRead(0, 18);
+
+        List<ForwardResponse> responses = replies.only();
+        assertThat(responses).extracting(ForwardResponse::getStatus).containsExactly(Status.APPLIED, Status.APPLIED);
+        assertThat(responses.get(0).getResult().hasSynced()).isTrue();
+        assertThat(responses.get(1).getResult().getReadIndex())
+                .as("entry 18 is one the state machine never sees, such as a configuration entry").isEqualTo(17);
+    }
+
+    @Test
+    void aReadIndexTheLeaderCouldNotConfirmIsAnsweredIndeterminateSoTheAskerTriesAgain() {
+        fsm.onLeaderStart(2);
+
+        processor.handleRequest(replies, request(Commands.readIndex()));
+        node.reads.get(0).run(new com.alipay.sofa.jraft.Status(com.alipay.sofa.jraft.error.RaftError.EPERM,
+                "not the leader"));
+
+        assertThat(replies.only()).singleElement().satisfies(response -> {
+            assertThat(response.getStatus()).isEqualTo(Status.INDETERMINATE);
+            assertThat(response.getError()).contains("EPERM").contains("not the leader");
+        });
+    }
+
+    @Test
+    void aReadIndexRequestForwardedToAFollowerIsAnsweredNotLeader() {
+        processor.handleRequest(replies, request(Commands.readIndex()));
+
+        assertThat(replies.only()).singleElement().satisfies(response -> {
+            assertThat(response.getStatus()).isEqualTo(Status.NOT_LEADER);
+            assertThat(response.getLeaderHint()).isEqualTo("10.0.0.2:7000");
+        });
+        assertThat(node.tasks).isEmpty();
+        assertThat(node.reads).isEmpty();
     }
 }

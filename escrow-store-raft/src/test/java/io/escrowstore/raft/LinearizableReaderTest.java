@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.alipay.sofa.jraft.Node;
-import com.alipay.sofa.jraft.Status;
-import com.alipay.sofa.jraft.closure.ReadIndexClosure;
-import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.NoQuorumException;
 import io.escrowstore.StoreClosedException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,17 +22,11 @@ class LinearizableReaderTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** The read-index requests the reader made, in order; the test answers them. */
-    private final LinkedBlockingQueue<ReadIndexClosure> requests = new LinkedBlockingQueue<>();
-    private final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("readIndex")) {
-                    requests.add((ReadIndexClosure) args[1]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private final LinkedBlockingQueue<CompletableFuture<Long>> requests = new LinkedBlockingQueue<>();
+    /** This node's applied index, advanced by the test. */
+    private final AppliedIndexWaiters applied = new AppliedIndexWaiters();
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "store-executor"));
 
     LinearizableReaderTest() {
         scheduler.setRemoveOnCancelPolicy(true);
@@ -49,95 +38,127 @@ class LinearizableReaderTest {
         executor.shutdownNow();
     }
 
-    private ReadIndexClosure nextRequest() throws InterruptedException {
-        ReadIndexClosure request = requests.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    private LinearizableReader reader(Duration timeout) {
+        return new LinearizableReader(() -> {
+            CompletableFuture<Long> request = new CompletableFuture<>();
+            requests.add(request);
+            return request;
+        }, applied::waitFor, scheduler, executor, timeout);
+    }
+
+    private CompletableFuture<Long> nextRequest() throws InterruptedException {
+        CompletableFuture<Long> request = requests.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(request).as("a read-index request").isNotNull();
         return request;
     }
 
-    private static void confirm(ReadIndexClosure request) {
-        request.setResult(7, new byte[0]);
-        request.run(Status.OK());
-    }
-
     @Test
-    void readsLocalStateOnlyAfterTheReadIndexIsConfirmed() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofSeconds(5));
+    void readsLocalStateOnlyOnceThisNodeHasAppliedTheConfirmedIndex() throws Exception {
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
+        applied.applied(5);
         AtomicInteger localReads = new AtomicInteger();
-
         CompletableFuture<String> read = reader.read(() -> "state after " + localReads.incrementAndGet(), "x");
-        ReadIndexClosure request = nextRequest();
+
+        nextRequest().complete(7L);
+        applied.applied(6);
+        assertThat(read).isNotDone();
         assertThat(localReads).hasValue(0);
-        confirm(request);
+        applied.applied(7);
 
         assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("state after 1");
     }
 
     @Test
-    void aFailedReadIndexIsRetriedUntilOneIsConfirmed() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofSeconds(5));
+    void theLocalReadRunsOnTheStoreExecutorNotOnTheThreadThatAppliedTheIndex() throws Exception {
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
+        CompletableFuture<String> read = reader.read(() -> Thread.currentThread().getName(), "x");
 
-        CompletableFuture<String> read = reader.read(() -> "value", "x");
-        nextRequest().run(new Status(RaftError.EPERM, "not the leader"));
-        nextRequest().run(new Status(RaftError.EAGAIN, "leader not ready"));
-        confirm(nextRequest());
+        nextRequest().complete(3L);
+        applied.applied(3);
 
-        assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+        assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("store-executor");
     }
 
     @Test
-    void aReadThatIsNeverConfirmedFailsWithNoQuorumAtItsDeadline() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofMillis(200));
+    void aReadWhoseIndexIsAppliedAlreadyIsServedWithoutWaiting() throws Exception {
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
+        applied.applied(9);
+
+        CompletableFuture<String> read = reader.read(() -> "value", "x");
+        nextRequest().complete(8L);
+
+        assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+        assertThat(applied.waiting()).isZero();
+    }
+
+    @Test
+    void aReadIndexNoLeaderConfirmedFailsTheReadWithNoQuorumNamingTheReadAndTheReason() throws Exception {
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
+
+        CompletableFuture<String> read = reader.read(() -> "value", "channel 9");
+        nextRequest().completeExceptionally(new NoQuorumException("no leader known to 10.0.0.1:7000"));
+
+        assertThatThrownBy(() -> read.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(NoQuorumException.class)
+                .hasMessageContaining("channel 9").hasMessageContaining("no leader known to 10.0.0.1:7000");
+    }
+
+    @Test
+    void otherFailuresToConfirmAReadIndexReachTheCallerAsTheyAre() throws Exception {
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
+        StoreClosedException closed = new StoreClosedException("store node closed");
+
+        CompletableFuture<String> read = reader.read(() -> "value", "x");
+        nextRequest().completeExceptionally(closed);
+
+        assertThatThrownBy(() -> read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause().isSameAs(closed);
+    }
+
+    @Test
+    void aReadNeverConfirmedFailsWithNoQuorumAtItsDeadline() throws Exception {
+        LinearizableReader reader = reader(Duration.ofMillis(200));
 
         CompletableFuture<String> read = reader.read(() -> "value", "channel 9");
         nextRequest();
 
         assertThatThrownBy(() -> read.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(NoQuorumException.class)
-                .hasMessageContaining("channel 9").hasMessageContaining("within 200 ms");
+                .hasMessageContaining("channel 9").hasMessageContaining("within 200 ms")
+                .hasMessageContaining("no read index confirmed");
     }
 
     @Test
-    void theLastFailureIsNamedWhenRetriesRunOutOfTime() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofMillis(300));
+    void aReadWhoseIndexThisNodeDoesNotReachFailsWithNoQuorumAtItsDeadlineNamingTheIndex() throws Exception {
+        LinearizableReader reader = reader(Duration.ofMillis(200));
+        AtomicInteger localReads = new AtomicInteger();
 
-        CompletableFuture<String> read = reader.read(() -> "value", "x");
-        nextRequest().run(new Status(RaftError.EPERM, "not the leader"));
+        CompletableFuture<Integer> read = reader.read(localReads::incrementAndGet, "x");
+        nextRequest().complete(7L);
 
         assertThatThrownBy(() -> read.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-                .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("not the leader");
+                .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("waiting to apply index 7");
+        applied.applied(7);
+        await().atMost(WAIT).until(() -> applied.waiting() == 0);
+        executor.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(localReads).as("an index applied after the deadline changes nothing").hasValue(0);
     }
 
     @Test
     void aFinishedReadLeavesNoTaskOnTheScheduler() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofSeconds(60));
+        LinearizableReader reader = reader(Duration.ofSeconds(60));
 
         CompletableFuture<String> read = reader.read(() -> "value", "x");
         assertThat(scheduler.getQueue()).hasSize(1);
-        confirm(nextRequest());
+        nextRequest().complete(0L);
         read.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         await().atMost(WAIT).until(() -> scheduler.getQueue().isEmpty());
     }
 
     @Test
-    void aConfirmationArrivingAfterTheDeadlineChangesNothing() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofMillis(200));
-        AtomicInteger localReads = new AtomicInteger();
-
-        CompletableFuture<Integer> read = reader.read(localReads::incrementAndGet, "x");
-        ReadIndexClosure request = nextRequest();
-        assertThatThrownBy(() -> read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause().isInstanceOf(NoQuorumException.class);
-        confirm(request);
-
-        assertThat(read).isCompletedExceptionally();
-        assertThat(requests).isEmpty();
-    }
-
-    @Test
     void closingFailsPendingReadsAndRefusesNewOnes() throws Exception {
-        LinearizableReader reader = new LinearizableReader(node, scheduler, executor, Duration.ofSeconds(5));
+        LinearizableReader reader = reader(Duration.ofSeconds(5));
         CompletableFuture<String> pending = reader.read(() -> "value", "x");
         nextRequest();
 
@@ -146,5 +167,6 @@ class LinearizableReaderTest {
         assertThatThrownBy(() -> pending.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause().isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(() -> reader.read(() -> "value", "x").get(WAIT.toSeconds(), TimeUnit.SECONDS))
                 .cause().isInstanceOf(StoreClosedException.class);
+        assertThat(requests).as("a refused read asks for no read index").isEmpty();
     }
 }

@@ -257,5 +257,11 @@ class LogEntryCodecTest {
 
             assertThat(unkeyed).allSatisfy(command -> assertThat(Commands.batchKey(decode(command))).isNull());
         }
+
+        @Test
+        void aReadIndexRequestHasTheEmptyKeySoItJoinsAnyBatch() {
+            assertThat(decode(Commands.readIndex()).hasReadIndex()).isTrue();
+            assertThat(Commands.batchKey(decode(Commands.readIndex()))).isEqualTo(ByteString.EMPTY);
+        }
     }
 }

@@ -470,6 +470,32 @@ class PaymentStateMachineTest {
         }
 
         @Test
+        void theLeadingHookRunsEachTimeTheNodeStartsLeadingAfterItsTermIsSet() {
+            List<Long> termsSeen = new ArrayList<>();
+            fsm.whenLeading(() -> termsSeen.add(fsm.leaderTerm()));
+
+            fsm.onLeaderStart(3);
+            fsm.onLeaderStop(new Status(RaftError.EPERM, "stepped down"));
+            fsm.onStartFollowing(new LeaderChangeContext(PeerId.parsePeer("10.0.0.2:7000"), 4, Status.OK()));
+            fsm.onLeaderStart(5);
+
+            assertThat(termsSeen).containsExactly(3L, 5L);
+        }
+
+        @Test
+        void waitersForAnAppliedIndexRunWhenAnEntryOrASnapshotReachesIt() {
+            List<String> ran = new ArrayList<>();
+            assertThat(fsm.waitForApplied(0, () -> ran.add("0"))).as("index 0 is applied from the start").isFalse();
+            assertThat(fsm.waitForApplied(1, () -> ran.add("1"))).isTrue();
+            assertThat(fsm.waitForApplied(3, () -> ran.add("3"))).isTrue();
+
+            fsm.onApply(new ListIterator(1, List.of(new Entry(ByteBuffer.allocate(0), null))));
+            assertThat(ran).containsExactly("1");
+            fsm.onApply(new ListIterator(3, List.of(new Entry(ByteBuffer.allocate(0), null))));
+            assertThat(ran).as("index 2 was a configuration entry, never seen").containsExactly("1", "3");
+        }
+
+        @Test
         void membersAreTheInitialOnesUntilAConfigurationIsCommitted() {
             assertThat(fsm.members()).isEqualTo(MEMBERS);
         }

@@ -13,6 +13,7 @@ import io.escrowstore.ClaimResult;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.Payment;
+import io.escrowstore.ReadConsistency;
 import io.escrowstore.Rejected;
 import io.escrowstore.RequestId;
 import io.escrowstore.Signature;
@@ -54,6 +55,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *       from (channel, that nonce, authorized amount) on every read. The audit therefore sums the
  *       claims the store really accepted.</li>
  * </ul>
+ * <p>{@code -Descrowstore.bench.localReads=true} (off by default) makes every read
+ * {@code ReadConsistency.LOCAL}: the node's own table, possibly stale, at no Raft cost. That is
+ * not a valid configuration for this workload (a stale read makes the CAS fail, never succeed
+ * twice, but the read is no longer linearizable); it measures an upper bound, what claim mode
+ * would reach if reads cost nothing. {@link #name()} says so in every row it produces.
+ *
  * Usage: EscrowStoreBench --data DIR [--ports 18191,18192,18193] [Driver options]
  */
 public final class EscrowStoreBench implements Store {
@@ -63,6 +70,7 @@ public final class EscrowStoreBench implements Store {
     private static final Address SENDER = Address.fromHex("0x" + "11".repeat(20));
     private static final Address SIGNER = Address.fromHex("0x" + "22".repeat(20));
     private static final Address RECIPIENT = Address.fromHex("0x" + "33".repeat(20));
+    private static final boolean LOCAL_READS = Boolean.getBoolean("escrowstore.bench.localReads");
     private final List<RaftPaymentStore> nodes = new ArrayList<>();
 
     EscrowStoreBench(String dataDir, int[] ports) {
@@ -102,7 +110,8 @@ public final class EscrowStoreBench implements Store {
 
     @Override
     public String name() {
-        return "escrow-store " + Driver.jarVersion("escrow-store-raft") + " (jraft " + Driver.jarVersion("jraft-core") + ")";
+        return "escrow-store " + Driver.jarVersion("escrow-store-raft") + " (jraft " + Driver.jarVersion("jraft-core") + ")"
+                + (LOCAL_READS ? " [LOCAL reads: upper bound; not linearizable]" : "");
     }
 
     @Override
@@ -146,7 +155,7 @@ public final class EscrowStoreBench implements Store {
         return new Session() {
             @Override
             public Versioned read(String key) {
-                ChannelState s = node.channel(channelOf(key))
+                ChannelState s = node.channel(channelOf(key), LOCAL_READS ? ReadConsistency.LOCAL : ReadConsistency.LINEARIZABLE)
                         .orElseThrow(() -> new IllegalStateException("no channel for " + key));
                 return versioned(s);
             }

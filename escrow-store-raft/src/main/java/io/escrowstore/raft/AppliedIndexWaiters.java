@@ -1,0 +1,50 @@
+package io.escrowstore.raft;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Actions waiting for the state machine to reach a log index. The state machine reports every
+ * advance of its applied index ({@link #applied}); an action runs on the thread that reports the
+ * index it waits for (the FSM thread), so it must only hand work off.
+ */
+final class AppliedIndexWaiters {
+    private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(Comparator.comparingLong(Waiter::index));
+    /** Highest index reported; guarded by this. */
+    private long applied;
+
+    /**
+     * Keeps {@code action} to run once {@code index} is applied.
+     *
+     * @return false if it is applied already: then the action is not kept and never runs
+     */
+    synchronized boolean waitFor(long index, Runnable action) {
+        if (index <= applied) {
+            return false;
+        }
+        waiting.add(new Waiter(index, action));
+        return true;
+    }
+
+    /** Everything up to {@code index} is applied (a lower index than reported before changes nothing). */
+    void applied(long index) {
+        List<Runnable> due = new ArrayList<>();
+        synchronized (this) {
+            applied = Math.max(applied, index);
+            while (!waiting.isEmpty() && waiting.peek().index() <= applied) {
+                due.add(waiting.poll().action());
+            }
+        }
+        due.forEach(Runnable::run);
+    }
+
+    /** Actions still waiting. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private record Waiter(long index, Runnable action) {
+    }
+}

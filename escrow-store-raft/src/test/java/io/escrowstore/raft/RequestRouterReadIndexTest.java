@@ -1,0 +1,109 @@
+package io.escrowstore.raft;
+
+import static io.escrowstore.raft.PaymentStateMachineTest.DIRECT;
+import static io.escrowstore.raft.PaymentStateMachineTest.GROUP;
+import static io.escrowstore.raft.PaymentStateMachineTest.MEMBERS;
+import static io.escrowstore.raft.PaymentStateMachineTest.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
+import io.escrowstore.Member;
+import io.escrowstore.NoQuorumException;
+import io.escrowstore.StoreClosedException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Asking for a read index through the router: it changes nothing, so it is never indeterminate. */
+class RequestRouterReadIndexTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final PaymentStateMachine fsm = new PaymentStateMachine(new ChannelLedger(GROUP), DIRECT, "node", MEMBERS);
+    private final FakeLeaderNode node = new FakeLeaderNode(null);
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    private final ForwardClient forwardClient = new ForwardClient("router-read-index-test", executor, null);
+    private final Proposer proposer = new Proposer(() -> node.node, fsm, executor, () -> T0, 1_000,
+            Duration.ofMinutes(1));
+
+    @AfterEach
+    void close() {
+        forwardClient.close();
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    private RequestRouter router(Duration timeout) {
+        return new RequestRouter(new Member("10.0.0.1", 7000), () -> node.node, proposer,
+                new LeaderReadIndex(() -> node.node, fsm, executor), forwardClient, scheduler, executor, timeout,
+                new StoreStats());
+    }
+
+    @Test
+    void onTheLeaderTheIndexIsWhatItsStateMachineAppliedOnceJraftConfirmedWithAMajority() throws Exception {
+        fsm.onLeaderStart(2);
+        proposer.appendNoop();
+        node.commit(0, fsm, 4);
+
+        CompletableFuture<Long> index = router(Duration.ofSeconds(5)).readIndex();
+        await().atMost(WAIT).until(() -> node.reads.size() == 1);
+        node.confirmRead(0, 5);
+
+        assertThat(index.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4);
+        assertThat(node.tasks).as("nothing written to the log").hasSize(1);
+    }
+
+    @Test
+    void aConfirmationThatFailedIsAskedForAgain() throws Exception {
+        fsm.onLeaderStart(2);
+
+        CompletableFuture<Long> index = router(Duration.ofSeconds(5)).readIndex();
+        await().atMost(WAIT).until(() -> node.reads.size() == 1);
+        node.reads.get(0).run(new Status(RaftError.EAGAIN, "leader has not committed in its term yet"));
+        await().atMost(WAIT).until(() -> node.reads.size() == 2);
+        node.confirmRead(1, 8);
+
+        assertThat(index.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(fsm.appliedIndex());
+    }
+
+    @Test
+    void anIndexNeverConfirmedFailsWithNoQuorumNotAsIndeterminate() {
+        fsm.onLeaderStart(2);
+
+        CompletableFuture<Long> index = router(Duration.ofMillis(300)).readIndex();
+
+        assertThatThrownBy(() -> index.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("no leader confirmed a read index");
+        assertThat(node.reads).hasSize(1);
+    }
+
+    @Test
+    void withNoLeaderKnownTheRequestFailsWithNoQuorumAtItsDeadline() {
+        CompletableFuture<Long> index = router(Duration.ofMillis(300)).readIndex();
+
+        assertThatThrownBy(() -> index.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("no leader known");
+        assertThat(node.reads).isEmpty();
+    }
+
+    @Test
+    void closingEndsAPendingRequestAsClosedNotAsIndeterminate() {
+        fsm.onLeaderStart(2);
+        RequestRouter router = router(Duration.ofSeconds(30));
+        CompletableFuture<Long> index = router.readIndex();
+        await().atMost(WAIT).until(() -> node.reads.size() == 1);
+
+        router.close();
+
+        assertThatThrownBy(() -> index.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .cause().isInstanceOf(StoreClosedException.class);
+    }
+}
