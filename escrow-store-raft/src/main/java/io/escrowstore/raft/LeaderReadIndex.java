@@ -43,7 +43,8 @@ final class LeaderReadIndex {
     /**
      * Answers APPLIED with {@link Results#readIndex} once a majority confirmed this node's
      * leadership; NOT_LEADER at once if it does not lead, INDETERMINATE if jraft could not confirm
-     * (the asker tries again). Completes on the store's executor, never on a Raft thread.
+     * (the asker tries again, also when the node is shutting down). Completes on the store's
+     * executor, never on a Raft thread.
      */
     CompletableFuture<ForwardResponse> confirm() {
         Node local = node.get();
@@ -51,7 +52,16 @@ final class LeaderReadIndex {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(local)));
         }
         CompletableFuture<ForwardResponse> answer = new CompletableFuture<>();
-        local.readIndex(NO_CONTEXT, new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
+        try {
+            local.readIndex(NO_CONTEXT, closure(answer));
+        } catch (IllegalStateException shuttingDown) {
+            answer.complete(Outcomes.indeterminate("read index not confirmed: " + shuttingDown.getMessage()));
+        }
+        return answer;
+    }
+
+    private ReadIndexClosure closure(CompletableFuture<ForwardResponse> answer) {
+        return new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
             @Override
             public void run(Status status, long index, byte[] context) {
                 ForwardResponse response = status.isOk() ? Outcomes.applied(Results.readIndex(fsm.appliedIndex()))
@@ -63,7 +73,6 @@ final class LeaderReadIndex {
                     answer.complete(response);
                 }
             }
-        });
-        return answer;
+        };
     }
 }

@@ -21,6 +21,8 @@ final class FakeLeaderNode {
     final List<Task> tasks = new ArrayList<>();
     /** The read-index requests made of it, in order; {@link #confirmRead} answers one. */
     final List<ReadIndexClosure> reads = new ArrayList<>();
+    /** When set, {@code readIndex} throws as jraft's does on a node that is shutting down. */
+    boolean shuttingDown;
     final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
             (proxy, method, args) -> invoke(proxy, method, args));
     private final PeerId leader;
@@ -38,6 +40,9 @@ final class FakeLeaderNode {
             }
             case "getLeaderId" -> leader;
             case "readIndex" -> {
+                if (shuttingDown) {
+                    throw new IllegalStateException("Node is shutting down");
+                }
                 reads.add((ReadIndexClosure) args[1]);
                 yield null;
             }

@@ -117,6 +117,16 @@ class RaftPaymentStoreTest {
     }
 
     @Test
+    void aNewLeaderAppliesAnEntryOfItsOwnSoReadsNeedNotWaitForACommand() {
+        store = RaftPaymentStore.open(config(freePort()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.stateDigest().appliedIndex() > 0);
+        assertThat(store.stateDigest().channels()).isZero();
+        assertThat(store.channel(ChannelId.of(1))).isEmpty();
+    }
+
+    @Test
     void singleNodeRunsReserveCommitAndSettlementWithEntriesStampedByTheLeader() {
         store = RaftPaymentStore.open(config(freePort()));
         await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
