@@ -28,6 +28,11 @@ final class AppliedIndexWaiters {
         return true;
     }
 
+    /** Drops {@code action} if it still waits (compared by identity), so it never runs. */
+    synchronized void cancel(Runnable action) {
+        waiting.removeIf(waiter -> waiter.action() == action);
+    }
+
     /** Everything up to {@code index} is applied (a lower index than reported before changes nothing). */
     void applied(long index) {
         List<Runnable> due = new ArrayList<>();

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <p>The answer is the state machine's applied index at that moment, not jraft's commit index:
  * it is at least as high wherever a command changed state, and it names an entry the state
  * machine itself applied (or a snapshot it loaded), so the reading node's
- * {@link PaymentStateMachine#waitForApplied} sees it pass. jraft's index may name a configuration
+ * {@link PaymentStateMachine#appliedIndexWaiters} see it pass. jraft's index may name a configuration
  * entry, which the state machine never sees; a new leader appends an empty entry of its own so
  * that its applied index moves past its configuration entries.
  */

@@ -22,14 +22,8 @@ import java.util.function.Supplier;
  * when the read ends. The local read runs on the store's executor, never on a Raft thread.
  */
 final class LinearizableReader {
-    /** This node's applied index, as {@link PaymentStateMachine#waitForApplied}. */
-    interface AppliedIndex {
-        /** @return false if {@code index} is applied already: then {@code action} never runs */
-        boolean waitFor(long index, Runnable action);
-    }
-
     private final Supplier<CompletableFuture<Long>> readIndex;
-    private final AppliedIndex applied;
+    private final AppliedIndexWaiters applied;
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
@@ -39,8 +33,9 @@ final class LinearizableReader {
     /**
      * @param readIndex asks the leader for a confirmed read index; fails with
      *     {@link NoQuorumException} if none is confirmed in time
+     * @param applied this node's {@link PaymentStateMachine#appliedIndexWaiters}
      */
-    LinearizableReader(Supplier<CompletableFuture<Long>> readIndex, AppliedIndex applied,
+    LinearizableReader(Supplier<CompletableFuture<Long>> readIndex, AppliedIndexWaiters applied,
             ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
         this.readIndex = readIndex;
         this.applied = applied;
@@ -73,7 +68,7 @@ final class LinearizableReader {
             if (error != null) {
                 fail(read, error instanceof CompletionException wrapped && wrapped.getCause() != null
                         ? wrapped.getCause() : error);
-            } else if (applied.waitFor(index, () -> serveOnExecutor(read))) {
+            } else if (applied.waitFor(index, read.whenApplied)) {
                 read.stage = "waiting to apply index " + index;
             } else {
                 serve(read);
@@ -109,6 +104,7 @@ final class LinearizableReader {
     }
 
     private void expire(Read<?> read) {
+        applied.cancel(read.whenApplied);
         if (!read.result.isDone()) {
             fail(read.result, new NoQuorumException("linearizable read of " + read.what + " failed within "
                     + timeout.toMillis() + " ms: " + read.stage));
@@ -133,10 +129,12 @@ final class LinearizableReader {
     }
 
     /** One caller's read. */
-    private static final class Read<T> {
+    private final class Read<T> {
         final Supplier<T> localRead;
         final String what;
         final CompletableFuture<T> result = new CompletableFuture<>();
+        /** Kept by the state machine while this node has not applied the read index; dropped at the deadline. */
+        final Runnable whenApplied = () -> serveOnExecutor(this);
         volatile String stage = "no read index confirmed by a leader";
 
         Read(Supplier<T> localRead, String what) {

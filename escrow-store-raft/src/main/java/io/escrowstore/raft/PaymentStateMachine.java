@@ -302,13 +302,11 @@ final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     /**
-     * Keeps {@code action} to run on the FSM thread once this node has applied {@code index}; the
-     * action must only hand work off.
-     *
-     * @return false if the index is applied already: then the action is not kept and never runs
+     * Actions waiting for this node to apply a log index; they run on the FSM thread, so they must
+     * only hand work off.
      */
-    boolean waitForApplied(long index, Runnable action) {
-        return appliedWaiters.waitFor(index, action);
+    AppliedIndexWaiters appliedIndexWaiters() {
+        return appliedWaiters;
     }
 
     List<Member> members() {

@@ -204,7 +204,7 @@ public final class RaftPaymentStore implements PaymentStore {
                 }
             }, 0, 1, TimeUnit.SECONDS);
         }
-        this.reader = new LinearizableReader(router::readIndex, fsm::waitForApplied, scheduler, callbackExecutor,
+        this.reader = new LinearizableReader(router::readIndex, fsm.appliedIndexWaiters(), scheduler, callbackExecutor,
                 config.requestTimeout());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }

@@ -60,4 +60,17 @@ class AppliedIndexWaitersTest {
 
         assertThat(threads).containsExactly("fsm-thread");
     }
+
+    @Test
+    void aCancelledActionNeverRunsAndOthersStillDo() {
+        Runnable cancelled = () -> ran.add("cancelled");
+        waiters.waitFor(3, cancelled);
+        waiters.waitFor(3, () -> ran.add("kept"));
+
+        waiters.cancel(cancelled);
+        waiters.applied(3);
+
+        assertThat(ran).containsExactly("kept");
+        assertThat(waiters.waiting()).isZero();
+    }
 }

@@ -485,9 +485,9 @@ class PaymentStateMachineTest {
         @Test
         void waitersForAnAppliedIndexRunWhenAnEntryOrASnapshotReachesIt() {
             List<String> ran = new ArrayList<>();
-            assertThat(fsm.waitForApplied(0, () -> ran.add("0"))).as("index 0 is applied from the start").isFalse();
-            assertThat(fsm.waitForApplied(1, () -> ran.add("1"))).isTrue();
-            assertThat(fsm.waitForApplied(3, () -> ran.add("3"))).isTrue();
+            assertThat(fsm.appliedIndexWaiters().waitFor(0, () -> ran.add("0"))).as("index 0 is applied from the start").isFalse();
+            assertThat(fsm.appliedIndexWaiters().waitFor(1, () -> ran.add("1"))).isTrue();
+            assertThat(fsm.appliedIndexWaiters().waitFor(3, () -> ran.add("3"))).isTrue();
 
             fsm.onApply(new ListIterator(1, List.of(new Entry(ByteBuffer.allocate(0), null))));
             assertThat(ran).containsExactly("1");
