@@ -17,12 +17,14 @@ import java.util.function.Supplier;
  * through {@link RequestRouter#readIndex}, forwarded in the same batches as commands, so a
  * follower's read costs no read-index RPC of its own. No clocks or leases are involved.
  *
- * <p>The answer is the state machine's applied index at that moment, not jraft's commit index:
- * it is at least as high wherever a command changed state, and it names an entry the state
- * machine itself applied (or a snapshot it loaded), so the reading node's
- * {@link PaymentStateMachine#appliedIndexWaiters} see it pass. jraft's index may name a configuration
- * entry, which the state machine never sees; a new leader appends an empty entry of its own so
- * that its applied index moves past its configuration entries.
+ * <p>The answer is jraft's read index or, if lower, the state machine's applied index at that
+ * moment. jraft's index may name a configuration entry, which the state machine never sees: a
+ * reading node waiting for it would wait for the next command. When the state machine's applied
+ * index is lower, every entry between the two is such an entry, so the state is the same, and
+ * the applied index names an entry the state machine applied (or a snapshot it loaded), which the
+ * reading node's {@link PaymentStateMachine#appliedIndexWaiters} see pass. A new leader appends
+ * an empty entry of its own so that every node's applied index moves past its configuration
+ * entries and snapshot index.
  */
 final class LeaderReadIndex {
     private static final byte[] NO_CONTEXT = new byte[0];
@@ -64,7 +66,8 @@ final class LeaderReadIndex {
         return new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
             @Override
             public void run(Status status, long index, byte[] context) {
-                ForwardResponse response = status.isOk() ? Outcomes.applied(Results.readIndex(fsm.appliedIndex()))
+                ForwardResponse response = status.isOk()
+                        ? Outcomes.applied(Results.readIndex(Math.min(index, fsm.appliedIndex())))
                         : Outcomes.indeterminate("read index not confirmed: " + status.getRaftError() + " "
                                 + status.getErrorMsg());
                 try {

@@ -45,6 +45,17 @@ class LeaderReadIndexTest {
     }
 
     @Test
+    void whenTheStateMachineHasAppliedMoreTheAnswerIsJraftsReadIndexSoReadersWaitNoLonger() {
+        fsm.onLeaderStart(2);
+        CompletableFuture<ForwardResponse> answer = readIndex.confirm();
+        fsm.onApply(new ListIterator(9, List.of(new Entry(ByteBuffer.allocate(0), null))));
+
+        node.confirmRead(0, 7);
+
+        assertThat(answer.getNow(null)).isEqualTo(Outcomes.applied(Results.readIndex(7)));
+    }
+
+    @Test
     void aConfirmationJraftRefusedIsIndeterminateSoTheAskerTriesAgain() {
         fsm.onLeaderStart(2);
 
