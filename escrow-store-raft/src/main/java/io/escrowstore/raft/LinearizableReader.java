@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 /**
  * Linearizable reads through Raft read-index: the leader confirms a read index with a majority
  * ({@link LeaderReadIndex}, asked through {@link RequestRouter#readIndex} from any node), and this
- * node (leader or follower) reads its own state once it has applied up to that index. No clocks or leases are involved. A read has no side effects: asking for the index is
- * retried until the deadline, then reported as {@link NoQuorumException}.
+ * node (leader or follower) reads its own state once it has applied up to that index. No clocks
+ * or leases are involved. A read has no side effects: asking for the index is retried until the
+ * deadline, then reported as {@link NoQuorumException}.
  *
  * <p>The deadline is one task on the store's scheduler ({@link Expiry}), cancelled (and removed)
  * when the read ends. The local read runs on the store's executor, never on a Raft thread.
