@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -188,11 +187,7 @@ final class AdminService implements AutoCloseable {
     }
 
     private void complete(Call call, AdminResponse answer) {
-        try {
-            executor.execute(() -> call.result.complete(answer));
-        } catch (RejectedExecutionException e) {
-            call.result.complete(answer);
-        }
+        Handoff.run(executor, () -> call.result.complete(answer));
     }
 
     /** Ends every pending request with {@link StoreClosedException}; later ones fail at once. */

@@ -8,7 +8,6 @@ import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Completion of one proposed entry and its commands. The state machine hands it the results on
@@ -66,14 +65,9 @@ final class CommandClosure implements Closure {
     }
 
     private void completeOffThread(Runnable completion) {
-        Runnable finish = () -> {
+        Handoff.run(executor, () -> {
             onDone.run();
             completion.run();
-        };
-        try {
-            executor.execute(finish);
-        } catch (RejectedExecutionException e) {
-            finish.run();
-        }
+        });
     }
 }

@@ -7,7 +7,6 @@ import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +26,7 @@ final class ConfSteps {
     /** @param change calls one of jraft's {@code Node} configuration methods with the given closure */
     CompletableFuture<Void> run(Node node, String what, Consumer<Closure> change) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Closure closure = status -> hand(() -> {
+        Closure closure = status -> Handoff.run(executor, () -> {
             if (status.isOk()) {
                 done.complete(null);
             } else {
@@ -60,13 +59,5 @@ final class ConfSteps {
             return AdminReplies.of(AdminResponse.Status.INVALID, message);
         }
         return AdminReplies.of(AdminResponse.Status.FAILED, message);
-    }
-
-    private void hand(Runnable action) {
-        try {
-            executor.execute(action);
-        } catch (RejectedExecutionException e) {
-            action.run();
-        }
     }
 }

@@ -6,7 +6,6 @@ import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -70,11 +69,7 @@ final class LeaderReadIndex {
                         ? Outcomes.applied(Results.readIndex(Math.min(index, fsm.appliedIndex())))
                         : Outcomes.indeterminate("read index not confirmed: " + status.getRaftError() + " "
                                 + status.getErrorMsg());
-                try {
-                    executor.execute(() -> answer.complete(response));
-                } catch (RejectedExecutionException shuttingDown) {
-                    answer.complete(response);
-                }
+                Handoff.run(executor, () -> answer.complete(response));
             }
         };
     }

@@ -114,11 +114,7 @@ final class LinearizableReader {
 
     /** Fails {@code result} on the store's executor (here if the executor is gone), never on a Raft or timer thread. */
     private void fail(CompletableFuture<?> result, Throwable failure) {
-        try {
-            executor.execute(() -> result.completeExceptionally(failure));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(failure);
-        }
+        Handoff.run(executor, () -> result.completeExceptionally(failure));
     }
 
     /** Fails every pending read with {@link StoreClosedException}; later reads fail at once. */

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -206,11 +205,7 @@ final class RequestRouter {
     }
 
     private void fail(Call call, RuntimeException failure) {
-        try {
-            executor.execute(() -> call.result.completeExceptionally(failure));
-        } catch (RejectedExecutionException e) {
-            call.result.completeExceptionally(failure);
-        }
+        Handoff.run(executor, () -> call.result.completeExceptionally(failure));
     }
 
     /** One caller request across its attempts. */
