@@ -48,8 +48,9 @@ import java.util.stream.Stream;
  *       indeterminate, no_quorum, overloaded, closed, unavailable, error): latency of every call
  *       from admission to result.</li>
  *   <li>{@code escrow.requests.indeterminate}, {@code escrow.requests.forwarded} (attempts sent to
- *       the leader, commands and read-index requests), {@code escrow.requests.refused} (malformed forwarded or admin requests),
- *       {@code escrow.entries.invalid} (log entries applied as no-ops): counters.</li>
+ *       the leader, commands and read-index requests), {@code escrow.requests.refused} (malformed
+ *       forwarded or admin requests), {@code escrow.entries.invalid} (log entries applied as
+ *       no-ops): counters.</li>
  *   <li>{@code escrow.raft.leader.changes}, {@code escrow.membership.changes}: counters;
  *       {@code escrow.raft.term}, {@code escrow.raft.leader} (1 if this node leads),
  *       {@code escrow.raft.commit.index}, {@code escrow.raft.applied.index},

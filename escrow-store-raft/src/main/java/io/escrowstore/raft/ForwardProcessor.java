@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves commands forwarded by other members: proposes them (or, for a read-index request,
  * confirms a read index) if this node leads, otherwise answers NOT_LEADER with the leader it knows
- * of, one answer per command in the request's order. A
- * malformed command is refused before it is proposed (the others of its request go ahead),
- * counted, and logged at most once per 10 s with the number suppressed meanwhile.
+ * of, one answer per command in the request's order. A malformed command is refused before it is
+ * proposed (the others of its request go ahead), counted, and logged at most once per 10 s with
+ * the number suppressed meanwhile.
  */
 final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardProcessor.class);

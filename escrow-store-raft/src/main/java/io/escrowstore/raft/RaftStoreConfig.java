@@ -216,8 +216,8 @@ public final class RaftStoreConfig {
 
     /**
      * TEST ONLY, breaks safety: answers a claim from the leader's current state as soon as the
-     * leader has queued it, before it is appended or committed. Exists to prove the fault suites catch lost acknowledged
-     * claims. Default false; {@code NodeLauncher} refuses to start with it.
+     * leader has queued it, before it is appended or committed. Exists to prove the fault suites
+     * catch lost acknowledged claims. Default false; {@code NodeLauncher} refuses to start with it.
      */
     public boolean unsafeAcknowledgeBeforeCommit() {
         return unsafeAcknowledgeBeforeCommit;
