@@ -38,6 +38,7 @@ public final class RaftStoreConfig {
     private final long snapshotLogEntries;
     private final Duration adminTimeout;
     private final boolean raftMetrics;
+    private final TimeSource timeSource;
     private final TlsConfig tls;
     private final boolean unsafePlaintext;
     private final boolean unsafeAcknowledgeBeforeCommit;
@@ -63,6 +64,7 @@ public final class RaftStoreConfig {
         this.snapshotLogEntries = b.snapshotLogEntries;
         this.adminTimeout = b.adminTimeout;
         this.raftMetrics = b.raftMetrics;
+        this.timeSource = b.timeSource;
         this.tls = b.tls;
         this.unsafePlaintext = b.unsafePlaintext;
         this.unsafeAcknowledgeBeforeCommit = b.unsafeAcknowledgeBeforeCommit;
@@ -96,6 +98,7 @@ public final class RaftStoreConfig {
         b.snapshotLogEntries = snapshotLogEntries;
         b.adminTimeout = adminTimeout;
         b.raftMetrics = raftMetrics;
+        b.timeSource = timeSource;
         b.tls = tls;
         b.unsafePlaintext = unsafePlaintext;
         b.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
@@ -214,6 +217,11 @@ public final class RaftStoreConfig {
         return raftMetrics;
     }
 
+    /** The clocks this node reads for deadlines, waits and log-time stamps. Default {@link TimeSource#SYSTEM}. */
+    public TimeSource timeSource() {
+        return timeSource;
+    }
+
     /**
      * TEST ONLY, breaks safety: answers a claim from the leader's current state as soon as the
      * leader has queued it, before it is appended or committed. Exists to prove the fault suites
@@ -304,6 +312,7 @@ public final class RaftStoreConfig {
         private long snapshotLogEntries = 200_000;
         private Duration adminTimeout = Duration.ofMinutes(2);
         private boolean raftMetrics;
+        private TimeSource timeSource = TimeSource.SYSTEM;
         private TlsConfig tls;
         private boolean unsafePlaintext;
         private boolean unsafeAcknowledgeBeforeCommit;
@@ -426,6 +435,12 @@ public final class RaftStoreConfig {
         /** True to collect jraft's own metrics; see {@link RaftStoreConfig#raftMetrics()}. */
         public Builder raftMetrics(boolean raftMetrics) {
             this.raftMetrics = raftMetrics;
+            return this;
+        }
+
+        /** The clocks the node reads; see {@link RaftStoreConfig#timeSource()}. Tests use it to control time. */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
             return this;
         }
 
