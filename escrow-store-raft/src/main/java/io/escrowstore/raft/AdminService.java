@@ -8,11 +8,7 @@ import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse.Status;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -28,6 +24,11 @@ final class AdminService implements AutoCloseable {
     /** Time kept back from the leader's share of the deadline, for its answer to travel back. */
     private static final long ANSWER_MARGIN_MS = 500;
 
+    /** Sends a routed admin request to another member believed to lead ({@link AdminClient#send}). */
+    interface Sender {
+        CompletableFuture<AdminClient.Sent> send(Member target, AdminRequest request, long timeoutMs);
+    }
+
     private final Member self;
     private final Duration adminTimeout;
     private final Supplier<Node> node;
@@ -35,15 +36,12 @@ final class AdminService implements AutoCloseable {
     private final MembershipChanger changer;
     private final ClusterStatusCollector collector;
     private final NodeDescriber describer;
-    private final AdminClient client;
-    private final ScheduledExecutorService scheduler;
-    private final Executor executor;
-    private final Set<Call> pending = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final Sender sender;
+    private final LeaderCalls calls;
 
     AdminService(Member self, Duration adminTimeout, Supplier<Node> node, PaymentStateMachine fsm,
-            MembershipChanger changer, ClusterStatusCollector collector, NodeDescriber describer, AdminClient client,
-            ScheduledExecutorService scheduler, Executor executor) {
+            MembershipChanger changer, ClusterStatusCollector collector, NodeDescriber describer, Sender sender,
+            LeaderCalls calls) {
         this.self = self;
         this.adminTimeout = adminTimeout;
         this.node = node;
@@ -51,30 +49,22 @@ final class AdminService implements AutoCloseable {
         this.changer = changer;
         this.collector = collector;
         this.describer = describer;
-        this.client = client;
-        this.scheduler = scheduler;
-        this.executor = executor;
+        this.sender = sender;
+        this.calls = calls;
     }
 
     /**
      * Runs {@code request} (already validated) on the leader. The future fails only with
-     * {@link StoreClosedException}; every other outcome is an {@link AdminResponse}.
+     * {@link StoreClosedException}, and only if no attempt was ever run on or sent to a leader;
+     * every other outcome is an {@link AdminResponse}. {@code NO_LEADER} likewise means no attempt
+     * was; once one was, a call that ends without the leader's answer is {@code TIMED_OUT} (at the
+     * deadline) or {@code FAILED} (the node closed), the change possibly partly done.
      */
     CompletableFuture<AdminResponse> submit(AdminRequest request) {
         Duration timeout = request.getTimeoutMillis() > 0
                 ? Duration.ofMillis(Math.min(request.getTimeoutMillis(), adminTimeout.toMillis())) : adminTimeout;
-        Call call = new Call(request, Deadline.after(timeout));
-        pending.add(call);
-        call.result.whenComplete((r, e) -> pending.remove(call));
-        if (closed) {
-            call.result.completeExceptionally(new StoreClosedException("store node " + self + " is closed"));
-            return call.result;
-        }
-        if (!Expiry.arm(scheduler, timeout, call.result, () -> expire(call))) {
-            call.result.completeExceptionally(new StoreClosedException("store node " + self + " is shutting down"));
-            return call.result;
-        }
-        attempt(call);
+        Call call = new Call(request, timeout);
+        calls.start(call);
         return call.result;
     }
 
@@ -91,41 +81,6 @@ final class AdminService implements AutoCloseable {
         } catch (IllegalStateException notLeader) {
             return CompletableFuture.completedFuture(answer.build());
         }
-    }
-
-    private void attempt(Call call) {
-        if (call.result.isDone()) {
-            return;
-        }
-        if (fsm.isLeader()) {
-            call.reachedLeader = true;
-            runHere(call.request, call.leaderDeadline()).whenComplete((answer, error) ->
-                    handle(call, error == null ? answer : ChangeFailure.answerFor(error), self));
-            return;
-        }
-        if (call.request.getRouted()) {
-            complete(call, AdminReplies.notLeader(Leaders.of(node.get())));
-            return;
-        }
-        Optional<Member> leader = call.takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
-        if (leader.isEmpty()) {
-            call.lastReason = "no leader known to " + self;
-            retryLater(call);
-            return;
-        }
-        Member target = leader.get();
-        AdminRequest routed = call.request.toBuilder().setRouted(true)
-                .setTimeoutMillis(Math.max(1, call.deadline.remainingMillis())).build();
-        client.send(target, routed, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
-            if (sent != null && sent.response() != null) {
-                call.reachedLeader = true;
-                handle(call, sent.response(), target);
-            } else {
-                call.reachedLeader |= sent != null && sent.sent();
-                call.lastReason = sent == null ? String.valueOf(error) : sent.failure();
-                retryLater(call);
-            }
-        });
     }
 
     private CompletableFuture<AdminResponse> runHere(AdminRequest request, Deadline deadline) {
@@ -156,70 +111,97 @@ final class AdminService implements AutoCloseable {
         }
     }
 
-    private void handle(Call call, AdminResponse answer, Member from) {
-        if (AdminReplies.isFinal(answer.getStatus())) {
-            complete(call, answer);
-            return;
-        }
-        call.lastReason = answer.getStatus() == Status.NOT_LEADER
-                ? from + " does not lead" + (answer.getError().isEmpty() ? "" : ": " + answer.getError())
-                : answer.getError();
-        if (answer.getStatus() == Status.NOT_LEADER) {
-            Leaders.hint(answer.getLeaderHint()).ifPresent(hint -> call.hint = hint.equals(from) ? null : hint);
-        }
-        retryLater(call);
-    }
-
-    private void retryLater(Call call) {
-        if (!call.backoff.retry(call.deadline, scheduler, executor, () -> attempt(call))) {
-            call.result.completeExceptionally(new StoreClosedException("store node " + self + " is shutting down"));
-        }
-    }
-
-    private void expire(Call call) {
-        if (call.result.isDone()) {
-            return;
-        }
-        String waited = " within " + (call.deadline.atNanos() - call.startNanos) / 1_000_000 + " ms: " + call.lastReason;
-        complete(call, call.reachedLeader
-                ? AdminReplies.of(Status.TIMED_OUT, call.request.getKind() + " did not finish" + waited)
-                : AdminReplies.of(Status.NO_LEADER, "no leader reached" + waited));
-    }
-
-    private void complete(Call call, AdminResponse answer) {
-        Handoff.run(executor, () -> call.result.complete(answer));
-    }
-
-    /** Ends every pending request with {@link StoreClosedException}; later ones fail at once. */
+    /** Ends every pending request (see {@link #submit}); later ones fail at once with {@link StoreClosedException}. */
     @Override
     public void close() {
-        closed = true;
-        for (Call call : pending) {
-            call.result.completeExceptionally(new StoreClosedException("store node " + self + " closed"));
-        }
+        calls.close();
     }
 
-    /** One admin request across its attempts. */
-    private static final class Call {
+    /**
+     * One admin request across its attempts. Any attempt run here as leader, or sent to another
+     * member, may have changed the group, whatever it answered short of a final answer: only an
+     * attempt that could not be sent leaves the call as it was.
+     */
+    private final class Call extends LeaderCall<AdminResponse> {
         final AdminRequest request;
-        final Deadline deadline;
-        final long startNanos = System.nanoTime();
-        final CompletableFuture<AdminResponse> result = new CompletableFuture<>();
-        final Backoff backoff = new Backoff();
-        volatile boolean reachedLeader;
-        volatile String lastReason = "no attempt finished";
+        final Duration timeout;
         volatile Member hint;
 
-        Call(AdminRequest request, Deadline deadline) {
+        Call(AdminRequest request, Duration timeout) {
+            super(calls, Deadline.after(calls.clock(), timeout));
             this.request = request;
-            this.deadline = deadline;
+            this.timeout = timeout;
+        }
+
+        @Override
+        void attempt() {
+            if (isDone()) {
+                return;
+            }
+            if (fsm.isLeader()) {
+                if (begin()) {
+                    runHere(request, leaderDeadline()).whenComplete((answer, error) ->
+                            handle(error == null ? answer : ChangeFailure.answerFor(error), self));
+                }
+                return;
+            }
+            if (request.getRouted()) {
+                answer(AdminReplies.notLeader(Leaders.of(node.get())));
+                return;
+            }
+            Optional<Member> leader = takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
+            if (leader.isEmpty()) {
+                lastReason = "no leader known to " + self;
+                retryLater();
+                return;
+            }
+            Member target = leader.get();
+            if (!begin()) {
+                return;
+            }
+            AdminRequest routed = request.toBuilder().setRouted(true)
+                    .setTimeoutMillis(Math.max(1, deadline.remainingMillis())).build();
+            sender.send(target, routed, deadline.remainingMillis()).whenComplete((sent, error) -> {
+                if (sent != null && sent.response() != null) {
+                    handle(sent.response(), target);
+                } else if (sent != null && !sent.sent()) {
+                    refused(sent.failure());
+                } else {
+                    lost(sent == null ? String.valueOf(error) : sent.failure());
+                }
+            });
+        }
+
+        private void handle(AdminResponse answer, Member from) {
+            if (AdminReplies.isFinal(answer.getStatus())) {
+                answer(answer);
+                return;
+            }
+            if (answer.getStatus() == Status.NOT_LEADER) {
+                Leaders.hint(answer.getLeaderHint()).ifPresent(hint -> this.hint = hint.equals(from) ? null : hint);
+            }
+            lost(answer.getStatus() == Status.NOT_LEADER
+                    ? from + " does not lead" + (answer.getError().isEmpty() ? "" : ": " + answer.getError())
+                    : answer.getError());
+        }
+
+        @Override
+        Ending<AdminResponse> ending(End end, boolean mayHaveApplied) {
+            if (end == End.CLOSED) {
+                return mayHaveApplied
+                        ? Ending.answer(AdminReplies.of(Status.FAILED, "store node " + self + " closed before "
+                                + request.getKind() + " finished; it may be partly done: " + lastReason))
+                        : Ending.failure(new StoreClosedException("store node " + self + " closed"));
+            }
+            String waited = " within " + timeout.toMillis() + " ms: " + lastReason;
+            return Ending.answer(mayHaveApplied
+                    ? AdminReplies.of(Status.TIMED_OUT, request.getKind() + " did not finish" + waited)
+                    : AdminReplies.of(Status.NO_LEADER, "no leader reached" + waited));
         }
 
         /** The leader's share of the deadline: it must answer before the caller gives up. */
         Deadline leaderDeadline() {
-            long total = deadline.atNanos() - startNanos;
-            long margin = Math.min(TimeUnit.MILLISECONDS.toNanos(ANSWER_MARGIN_MS), total / 10);
-            return new Deadline(deadline.atNanos() - margin);
+            return deadline.earlier(Math.min(TimeUnit.MILLISECONDS.toNanos(ANSWER_MARGIN_MS), timeout.toNanos() / 10));
         }
 
         Optional<Member> takeHint() {

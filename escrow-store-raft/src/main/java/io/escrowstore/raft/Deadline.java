@@ -2,15 +2,15 @@ package io.escrowstore.raft;
 
 import java.time.Duration;
 
-/** A point in {@link System#nanoTime()} time by which a call must complete. */
-record Deadline(long atNanos) {
+/** A point in {@code clock}'s monotonic time ({@link TimeSource#nanoTime()}) by which a call must complete. */
+record Deadline(TimeSource clock, long atNanos) {
 
-    static Deadline after(Duration timeout) {
-        return new Deadline(System.nanoTime() + timeout.toNanos());
+    static Deadline after(TimeSource clock, Duration timeout) {
+        return new Deadline(clock, clock.nanoTime() + timeout.toNanos());
     }
 
     long remainingNanos() {
-        return atNanos - System.nanoTime();
+        return atNanos - clock.nanoTime();
     }
 
     long remainingMillis() {
@@ -19,5 +19,15 @@ record Deadline(long atNanos) {
 
     boolean expired() {
         return remainingNanos() <= 0;
+    }
+
+    /** This deadline brought forward by {@code nanos}. */
+    Deadline earlier(long nanos) {
+        return new Deadline(clock, atNanos - nanos);
+    }
+
+    /** Whichever of this deadline and {@code other} comes first. */
+    Deadline orEarlier(Deadline other) {
+        return other.atNanos - atNanos < 0 ? other : this;
     }
 }

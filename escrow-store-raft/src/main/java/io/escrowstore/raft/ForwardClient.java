@@ -54,11 +54,11 @@ final class ForwardClient implements AutoCloseable {
      * Forwards a validated {@code command} to {@code leader}.
      *
      * @param batchKey {@link Commands#batchKey} of the command
-     * @param timeoutMs how long the leader may take to answer
+     * @param deadline the call's deadline: the command is not sent after it, and the leader may take
+     *     until then to answer
      */
-    CompletableFuture<Sent> forward(Member leader, byte[] command, ByteString batchKey, long timeoutMs) {
-        Forward forward = new Forward(command, batchKey, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
-                new CompletableFuture<>());
+    CompletableFuture<Sent> forward(Member leader, byte[] command, ByteString batchKey, Deadline deadline) {
+        Forward forward = new Forward(command, batchKey, deadline, new CompletableFuture<>());
         lanes.computeIfAbsent(leader, Lane::new).batcher.add(forward);
         return forward.sent();
     }
@@ -79,10 +79,12 @@ final class ForwardClient implements AutoCloseable {
          * are answered as never sent, so their callers learn they were not applied.
          */
         private void send(List<Forward> queued) {
-            long now = System.nanoTime();
             List<Forward> batch = new ArrayList<>(queued.size());
+            long remaining = 0;
             for (Forward forward : queued) {
-                if (forward.deadlineNanos() - now > 0) {
+                long left = forward.deadline().remainingNanos();
+                if (left > 0) {
+                    remaining = Math.max(remaining, left);
                     batch.add(forward);
                 } else {
                     forward.sent().complete(new Sent(null, "deadline passed before the command was sent to " + target));
@@ -93,12 +95,10 @@ final class ForwardClient implements AutoCloseable {
                 return;
             }
             ForwardRequest.Builder request = ForwardRequest.newBuilder().setGroup(raftGroup);
-            long deadline = now;
             for (Forward forward : batch) {
                 request.addCommands(UnsafeByteOperations.unsafeWrap(forward.command()));
-                deadline = Math.max(deadline, forward.deadlineNanos());
             }
-            long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now));
+            long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining));
             try {
                 client.invokeAsync(endpoint, request.build(), callback(batch), timeoutMs);
             } catch (InterruptedException e) {
@@ -145,7 +145,7 @@ final class ForwardClient implements AutoCloseable {
         client.shutdown();
     }
 
-    private record Forward(byte[] command, ByteString batchKey, long deadlineNanos, CompletableFuture<Sent> sent)
+    private record Forward(byte[] command, ByteString batchKey, Deadline deadline, CompletableFuture<Sent> sent)
             implements CommandBatcher.Queued {
     }
 }

@@ -56,10 +56,11 @@ final class MembershipChanger {
     private final Poll poll;
     private final Duration electionTimeout;
     private final StoreStats stats;
+    private final TimeSource clock;
     private final AtomicReference<String> running = new AtomicReference<>();
 
     MembershipChanger(Member self, String raftGroup, Supplier<Node> node, PaymentStateMachine fsm, Proposer proposer,
-            AdminClient client, ConfSteps steps, Poll poll, Duration electionTimeout, StoreStats stats) {
+            AdminClient client, ConfSteps steps, Poll poll, Duration electionTimeout, StoreStats stats, TimeSource clock) {
         this.self = self;
         this.raftGroup = raftGroup;
         this.node = node;
@@ -70,6 +71,7 @@ final class MembershipChanger {
         this.poll = poll;
         this.electionTimeout = electionTimeout;
         this.stats = stats;
+        this.clock = clock;
     }
 
     CompletableFuture<AdminResponse> add(Member member, Deadline deadline) {
@@ -97,7 +99,7 @@ final class MembershipChanger {
                     "cannot " + what + ": the leader " + self + " is already running '" + running.get()
                             + "'; retry once it has ended"));
         }
-        long started = System.nanoTime();
+        long started = clock.nanoTime();
         LOG.atInfo().addKeyValue("change", what).addKeyValue("leader", self).log("membership change started");
         CompletableFuture<AdminResponse> result;
         try {
@@ -108,7 +110,7 @@ final class MembershipChanger {
         return result.handle((answer, error) -> {
             running.set(null);
             AdminResponse reply = error == null ? answer : ChangeFailure.answerFor(error);
-            long millis = (System.nanoTime() - started) / 1_000_000;
+            long millis = (clock.nanoTime() - started) / 1_000_000;
             if (reply.getStatus() == AdminResponse.Status.OK) {
                 stats.membershipChanged();
             }
@@ -156,7 +158,7 @@ final class MembershipChanger {
      * asked. Answers NOT_CAUGHT_UP at the deadline (the member stays a learner).
      */
     private CompletableFuture<Void> catchUp(Member member, Deadline deadline) {
-        long started = System.nanoTime();
+        long started = clock.nanoTime();
         long[] lastLog = {started};
         AtomicReference<String> progress = new AtomicReference<>("it has not answered yet");
         return poll.until(() -> {
@@ -170,12 +172,12 @@ final class MembershipChanger {
                 if (info.isPresent() && info.get().getAppliedIndex() >= commit) {
                     LOG.atInfo().addKeyValue("member", member).addKeyValue("appliedIndex", info.get().getAppliedIndex())
                             .addKeyValue("snapshotIndex", info.get().getSnapshotIndex())
-                            .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000)
+                            .addKeyValue("millis", (clock.nanoTime() - started) / 1_000_000)
                             .log("joining member caught up");
                     return Optional.of(Boolean.TRUE);
                 }
-                if (System.nanoTime() - lastLog[0] > PROGRESS_LOG_NANOS) {
-                    lastLog[0] = System.nanoTime();
+                if (clock.nanoTime() - lastLog[0] > PROGRESS_LOG_NANOS) {
+                    lastLog[0] = clock.nanoTime();
                     LOG.atInfo().addKeyValue("member", member).log("joining member catching up: {}", progress.get());
                 }
                 return Optional.<Boolean>empty();
@@ -275,8 +277,7 @@ final class MembershipChanger {
 
     /** The earlier of {@code deadline} and three election timeouts from now. */
     private Deadline soon(Deadline deadline) {
-        Deadline bound = Deadline.after(electionTimeout.multipliedBy(3));
-        return bound.atNanos() - deadline.atNanos() < 0 ? bound : deadline;
+        return deadline.orEarlier(Deadline.after(clock, electionTimeout.multipliedBy(3)));
     }
 
     /** This node, if it leads. @throws ChangeFailure NOT_LEADER otherwise */

@@ -151,15 +151,17 @@ public final class RaftPaymentStore implements PaymentStore {
         this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer, leaderReadIndex);
         rpcServer.registerProcessor(forwardProcessor);
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor, clientHelper());
-        this.router = new RequestRouter(config.self(), nodeRef, proposer, leaderReadIndex, forwardClient, scheduler,
-                callbackExecutor, config.requestTimeout(), stats);
+        this.router = new RequestRouter(config.self(), nodeRef, proposer, leaderReadIndex, forwardClient::forward,
+                new LeaderCalls(scheduler, callbackExecutor, config.timeSource()), config.requestTimeout(), stats);
         this.adminClient = new AdminClient(callbackExecutor, clientHelper());
         Poll poll = new Poll(scheduler, callbackExecutor);
         MembershipChanger changer = new MembershipChanger(config.self(), config.raftGroup(), nodeRef, fsm, proposer,
-                adminClient, new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats);
+                adminClient, new ConfSteps(callbackExecutor), poll, config.electionTimeout(), stats,
+                config.timeSource());
         this.adminService = new AdminService(config.self(), config.adminTimeout(), nodeRef, fsm, changer,
                 new ClusterStatusCollector(config.self(), config.raftGroup(), adminClient),
-                new NodeDescriber(config.self(), nodeRef, fsm), adminClient, scheduler, callbackExecutor);
+                new NodeDescriber(config.self(), nodeRef, fsm), adminClient::send,
+                new LeaderCalls(scheduler, callbackExecutor, config.timeSource()));
         this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService);
         rpcServer.registerProcessor(adminProcessor);
         this.admin = new RaftClusterAdmin(config.raftGroup(), adminService, config.requestTimeout());

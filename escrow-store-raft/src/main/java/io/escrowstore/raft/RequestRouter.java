@@ -14,11 +14,7 @@ import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -30,42 +26,45 @@ import java.util.function.Supplier;
  * known request id with its recorded outcome, so retrying is always safe: a request is evaluated
  * at most once. Attempts that provably did not propose (no leader known, NOT_LEADER, BUSY, not
  * sent) and attempts whose answer was lost (leader stepped down, forward timed out) are retried
- * until the deadline. If by then some attempt may have been appended and no answer came back, the
- * call fails with {@link IndeterminateOutcomeException}, never with a rejection.
+ * until the deadline. A call fails with {@link NoQuorumException}, {@link StoreOverloadedException}
+ * or {@link StoreClosedException} ("not applied") only if no attempt of it may have reached the
+ * log: each was either never handed to the engine or a leader, or came back refused unproposed.
+ * Otherwise it fails with {@link IndeterminateOutcomeException}. {@link LeaderCall} holds the
+ * state that decides this atomically.
  *
  * <p>Read-index requests ({@link #readIndex}) travel the same way, batched with the commands.
  */
 final class RequestRouter {
+    /** Sends a command to another member believed to lead ({@link ForwardClient#forward}). */
+    interface Forwarder {
+        CompletableFuture<ForwardClient.Sent> forward(Member leader, byte[] command, ByteString batchKey,
+                Deadline deadline);
+    }
+
     private final Member self;
     private final Supplier<Node> node;
     private final Proposer proposer;
     private final LeaderReadIndex leaderReadIndex;
-    private final ForwardClient forwardClient;
-    private final ScheduledExecutorService scheduler;
-    private final Executor executor;
+    private final Forwarder forwarder;
+    private final LeaderCalls calls;
     private final Duration timeout;
     private final StoreStats stats;
-    private final Set<Call> pending = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     RequestRouter(Member self, Supplier<Node> node, Proposer proposer, LeaderReadIndex leaderReadIndex,
-            ForwardClient forwardClient, ScheduledExecutorService scheduler, Executor executor, Duration timeout,
-            StoreStats stats) {
+            Forwarder forwarder, LeaderCalls calls, Duration timeout, StoreStats stats) {
         this.self = self;
         this.node = node;
         this.proposer = proposer;
         this.leaderReadIndex = leaderReadIndex;
-        this.forwardClient = forwardClient;
-        this.scheduler = scheduler;
-        this.executor = executor;
+        this.forwarder = forwarder;
+        this.calls = calls;
         this.timeout = timeout;
         this.stats = stats;
     }
 
     /** Runs {@code command} (as made by {@link Commands}) on the leader; completes within the request timeout. */
     CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
-        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
-                Deadline.after(timeout)));
+        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command)))));
     }
 
     /**
@@ -75,7 +74,7 @@ final class RequestRouter {
      * {@link NoQuorumException}, never as an indeterminate outcome.
      */
     CompletableFuture<Long> readIndex() {
-        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY, Deadline.after(timeout))).thenApply(result -> {
+        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY)).thenApply(result -> {
             if (result.getOutcomeCase() != CommandResult.OutcomeCase.READ_INDEX) {
                 throw new EscrowStoreException("the leader answered a read-index request with " + result.getOutcomeCase());
             }
@@ -84,108 +83,8 @@ final class RequestRouter {
     }
 
     private CompletableFuture<CommandResult> start(Call call) {
-        pending.add(call);
-        if (closed) {
-            pending.remove(call);
-            fail(call, new StoreClosedException("store node " + self + " is closed"));
-            return call.result;
-        }
-        if (!Expiry.arm(scheduler, timeout, call.result, () -> expire(call))) {
-            pending.remove(call);
-            call.result.completeExceptionally(new StoreClosedException("store is shutting down"));
-            return call.result;
-        }
-        call.result.whenComplete((result, error) -> pending.remove(call));
-        attempt(call);
+        calls.start(call);
         return call.result;
-    }
-
-    private void attempt(Call call) {
-        if (call.result.isDone()) {
-            return;
-        }
-        if (proposer.leads()) {
-            call.inFlight = true;
-            (call.isRead() ? leaderReadIndex.confirm() : proposer.propose(call.command, call.batchKey))
-                    .whenComplete((response, error) -> handle(call, response, error, self));
-            return;
-        }
-        Optional<Member> leader = call.takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
-        if (leader.isEmpty()) {
-            call.lastReason = "no leader known to " + self;
-            retryLater(call);
-            return;
-        }
-        Member target = leader.get();
-        call.inFlight = true;
-        stats.forwarded();
-        forwardClient.forward(target, call.command, call.batchKey, call.deadline.remainingMillis()).whenComplete((sent, error) -> {
-            if (error == null && sent.unreachable() != null) {
-                call.inFlight = false;
-                call.lastReason = sent.unreachable();
-                retryLater(call);
-            } else {
-                handle(call, error == null ? sent.response() : null, error, target);
-            }
-        });
-    }
-
-    private void handle(Call call, ForwardResponse response, Throwable error, Member target) {
-        if (error != null) {
-            uncertain(call, "attempt on " + target + " failed: " + error);
-            return;
-        }
-        switch (response.getStatus()) {
-            case APPLIED -> call.result.complete(response.getResult());
-            case NOT_LEADER -> {
-                call.inFlight = false;
-                call.busy = false;
-                call.lastReason = target + " is not the leader";
-                call.hint = Leaders.hint(response.getLeaderHint()).orElse(null);
-                retryLater(call);
-            }
-            case BUSY -> {
-                call.inFlight = false;
-                call.busy = true;
-                call.lastReason = "leader " + target + " is busy: " + response.getError();
-                retryLater(call);
-            }
-            case INDETERMINATE -> uncertain(call, "leader " + target + " could not confirm it: " + response.getError());
-            default -> fail(call, new EscrowStoreException("leader " + target + " refused " + call.describe()
-                    + ": " + response.getStatus() + " " + response.getError()));
-        }
-    }
-
-    /** The attempt may have been appended; retry with the same request id to learn the outcome. */
-    private void uncertain(Call call, String why) {
-        call.inFlight = false;
-        call.uncertain = true;
-        call.lastReason = why;
-        retryLater(call);
-    }
-
-    private void retryLater(Call call) {
-        if (!call.backoff.retry(call.deadline, scheduler, executor, () -> attempt(call))) {
-            fail(call, new StoreClosedException("store is shutting down"));
-        }
-    }
-
-    private void expire(Call call) {
-        if (call.result.isDone()) {
-            return;
-        }
-        String waited = " within " + timeout.toMillis() + " ms";
-        if (call.isRead()) {
-            fail(call, new NoQuorumException("no leader confirmed a read index" + waited + ": " + call.lastReason));
-        } else if (call.inFlight || call.uncertain) {
-            fail(call, new IndeterminateOutcomeException(call.requestId, (call.inFlight ? "no answer from the leader"
-                    : call.lastReason) + waited));
-        } else if (call.busy) {
-            fail(call, new StoreOverloadedException("request " + call.requestId + " not accepted" + waited + ": "
-                    + call.lastReason));
-        } else {
-            fail(call, new NoQuorumException("request " + call.requestId + " not applied: " + call.lastReason + waited));
-        }
     }
 
     /**
@@ -193,43 +92,101 @@ final class RequestRouter {
      * {@link StoreClosedException}. Later submissions fail at once.
      */
     void close() {
-        closed = true;
-        for (Call call : pending) {
-            if (!call.isRead() && (call.inFlight || call.uncertain)) {
-                call.result.completeExceptionally(new IndeterminateOutcomeException(call.requestId,
-                        "store node " + self + " closed before the leader answered"));
-            } else {
-                call.result.completeExceptionally(new StoreClosedException("store node " + self + " is closed"));
-            }
-        }
-    }
-
-    private void fail(Call call, RuntimeException failure) {
-        Handoff.run(executor, () -> call.result.completeExceptionally(failure));
+        calls.close();
     }
 
     /** One caller request across its attempts. */
-    private static final class Call {
+    private final class Call extends LeaderCall<CommandResult> {
         /** Null for a read-index request, which changes nothing and needs no deduplication. */
         final RequestId requestId;
         final byte[] command;
         final ByteString batchKey;
-        final Deadline deadline;
-        final CompletableFuture<CommandResult> result = new CompletableFuture<>();
-        final Backoff backoff = new Backoff();
-        /** True while an attempt that may append the command is outstanding. */
-        volatile boolean inFlight;
-        /** True once an attempt may have been appended without its outcome coming back. */
-        volatile boolean uncertain;
+        /** True if the last refusal was a busy leader's. */
         volatile boolean busy;
-        volatile String lastReason = "no attempt finished";
         volatile Member hint;
 
-        Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline) {
+        Call(RequestId requestId, byte[] command, ByteString batchKey) {
+            super(calls, Deadline.after(calls.clock(), timeout));
             this.requestId = requestId;
             this.command = command;
             this.batchKey = batchKey;
-            this.deadline = deadline;
+        }
+
+        @Override
+        void attempt() {
+            if (isDone()) {
+                return;
+            }
+            if (proposer.leads()) {
+                if (begin()) {
+                    (isRead() ? leaderReadIndex.confirm() : proposer.propose(command, batchKey))
+                            .whenComplete((response, error) -> handle(response, error, self));
+                }
+                return;
+            }
+            Optional<Member> leader = takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
+            if (leader.isEmpty()) {
+                lastReason = "no leader known to " + self;
+                retryLater();
+                return;
+            }
+            Member target = leader.get();
+            if (!begin()) {
+                return;
+            }
+            stats.forwarded();
+            forwarder.forward(target, command, batchKey, deadline).whenComplete((sent, error) -> {
+                if (error == null && sent.unreachable() != null) {
+                    busy = false;
+                    refused(sent.unreachable());
+                } else {
+                    handle(error == null ? sent.response() : null, error, target);
+                }
+            });
+        }
+
+        private void handle(ForwardResponse response, Throwable error, Member target) {
+            if (error != null) {
+                lost("attempt on " + target + " failed: " + error);
+                return;
+            }
+            switch (response.getStatus()) {
+                case APPLIED -> answer(response.getResult());
+                case NOT_LEADER -> {
+                    busy = false;
+                    hint = Leaders.hint(response.getLeaderHint()).orElse(null);
+                    refused(target + " is not the leader");
+                }
+                case BUSY -> {
+                    busy = true;
+                    refused("leader " + target + " is busy: " + response.getError());
+                }
+                case INDETERMINATE -> lost("leader " + target + " could not confirm it: " + response.getError());
+                default -> fail(new EscrowStoreException("leader " + target + " refused " + describe()
+                        + ": " + response.getStatus() + " " + response.getError()));
+            }
+        }
+
+        @Override
+        Ending<CommandResult> ending(End end, boolean mayHaveApplied) {
+            if (end == End.CLOSED) {
+                return Ending.failure(mayHaveApplied && !isRead()
+                        ? new IndeterminateOutcomeException(requestId, "store node " + self
+                                + " closed before the leader answered")
+                        : new StoreClosedException("store node " + self + " is closed"));
+            }
+            String waited = " within " + timeout.toMillis() + " ms";
+            if (isRead()) {
+                return Ending.failure(new NoQuorumException("no leader confirmed a read index" + waited + ": "
+                        + lastReason));
+            }
+            if (mayHaveApplied) {
+                return Ending.failure(new IndeterminateOutcomeException(requestId,
+                        "an attempt may have been proposed and no answer came back" + waited + "; last: " + lastReason));
+            }
+            return Ending.failure(busy
+                    ? new StoreOverloadedException("request " + requestId + " not accepted" + waited + ": " + lastReason)
+                    : new NoQuorumException("request " + requestId + " not applied: " + lastReason + waited));
         }
 
         boolean isRead() {

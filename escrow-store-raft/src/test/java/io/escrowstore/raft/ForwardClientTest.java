@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ class ForwardClientTest {
     void aCommandWhoseDeadlineHasPassedIsNeverSentAndSaysSo() throws Exception {
         byte[] claim = Commands.claim(RaftPaymentStoreTest.claim(1, 500));
 
-        ForwardClient.Sent sent = client.forward(new Member("127.0.0.1", closedPort()), claim, batchKey(claim), 0)
+        ForwardClient.Sent sent = client.forward(new Member("127.0.0.1", closedPort()), claim, batchKey(claim),
+                Deadline.after(TimeSource.SYSTEM, Duration.ZERO))
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(sent.response()).isNull();
@@ -40,7 +42,8 @@ class ForwardClientTest {
         byte[] claim = Commands.claim(RaftPaymentStoreTest.claim(1, 500));
         Member nobody = new Member("127.0.0.1", closedPort());
 
-        ForwardClient.Sent sent = client.forward(nobody, claim, batchKey(claim), 2_000).get(10, TimeUnit.SECONDS);
+        ForwardClient.Sent sent = client.forward(nobody, claim, batchKey(claim),
+                Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(2))).get(10, TimeUnit.SECONDS);
 
         assertThat(sent.response()).isNull();
         assertThat(sent.unreachable()).startsWith(nobody + " unreachable");

@@ -64,7 +64,7 @@ class MembershipChangerTest {
         Member member = joining.config().self();
         MembershipChanger changer = changer(joining.config().raftGroup());
 
-        CompletableFuture<AdminResponse> added = changer.add(member, Deadline.after(Duration.ofSeconds(20)));
+        CompletableFuture<AdminResponse> added = changer.add(member, Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(20)));
 
         Closure done = addPeer.orTimeout(20, TimeUnit.SECONDS).join();
         await().atMost(Duration.ofSeconds(10)).until(() -> appended.size() >= 3);
@@ -98,7 +98,8 @@ class MembershipChangerTest {
                 Duration.ofMinutes(1));
         client = new AdminClient(executor, null);
         return new MembershipChanger(PaymentStateMachine.member(self), raftGroup, () -> node, fsm, proposer, client,
-                new ConfSteps(executor), new Poll(scheduler, executor), ELECTION_TIMEOUT, new StoreStats());
+                new ConfSteps(executor), new Poll(scheduler, executor), ELECTION_TIMEOUT, new StoreStats(),
+                TimeSource.SYSTEM);
     }
 
     private Object invoke(Object proxy, Method method, Object[] args) {

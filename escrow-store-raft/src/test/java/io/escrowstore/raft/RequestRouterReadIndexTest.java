@@ -43,8 +43,8 @@ class RequestRouterReadIndexTest {
 
     private RequestRouter router(Duration timeout) {
         return new RequestRouter(new Member("10.0.0.1", 7000), () -> node.node, proposer,
-                new LeaderReadIndex(() -> node.node, fsm, executor), forwardClient, scheduler, executor, timeout,
-                new StoreStats());
+                new LeaderReadIndex(() -> node.node, fsm, executor), forwardClient::forward,
+                new LeaderCalls(scheduler, executor, TimeSource.SYSTEM), timeout, new StoreStats());
     }
 
     @Test

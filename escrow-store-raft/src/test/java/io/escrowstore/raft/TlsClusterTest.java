@@ -114,7 +114,8 @@ class TlsClusterTest {
             Member target = before.leader().orElseThrow();
             byte[] claim = Commands.claim(RaftPaymentStoreTest.claim(1, 500));
             ForwardClient.Sent forwarded = forward.forward(target, claim,
-                    Commands.batchKey(Commands.decode(ByteBuffer.wrap(claim))), 2_000).get(10, TimeUnit.SECONDS);
+                    Commands.batchKey(Commands.decode(ByteBuffer.wrap(claim))),
+                    Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(2))).get(10, TimeUnit.SECONDS);
             // no answer from the leader: either never sent, or the local "failed after sending" verdict
             assertThat(forwarded.response() == null || forwarded.response().getError().startsWith("forward to "))
                     .as("forwarded claim answered: %s", forwarded).isTrue();
