@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -17,32 +18,36 @@ import java.util.function.Supplier;
  * ({@link LeaderReadIndex}, asked through {@link RequestRouter#readIndex} from any node), and this
  * node (leader or follower) reads its own state once it has applied up to that index. No clocks
  * or leases are involved. A read has no side effects: asking for the index is retried until the
- * deadline, then reported as {@link NoQuorumException}.
+ * deadline, then reported as {@link NoQuorumException}: that a read failed never leaves doubt
+ * about what it changed, since it changed nothing.
  *
  * <p>The deadline is one task on the store's scheduler ({@link Expiry}), cancelled (and removed)
  * when the read ends. The local read runs on the store's executor, never on a Raft thread.
  */
 final class LinearizableReader {
-    private final Supplier<CompletableFuture<Long>> readIndex;
+    private final Function<Deadline, CompletableFuture<Long>> readIndex;
     private final AppliedIndexWaiters applied;
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration timeout;
+    private final TimeSource clock;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
-     * @param readIndex asks the leader for a confirmed read index; fails with
+     * @param readIndex asks the leader for a confirmed read index by the read's deadline; fails with
      *     {@link NoQuorumException} if none is confirmed in time
      * @param applied this node's {@link PaymentStateMachine#appliedIndexWaiters}
+     * @param clock the node's time source, which the read's deadline is read from
      */
-    LinearizableReader(Supplier<CompletableFuture<Long>> readIndex, AppliedIndexWaiters applied,
-            ScheduledExecutorService scheduler, Executor executor, Duration timeout) {
+    LinearizableReader(Function<Deadline, CompletableFuture<Long>> readIndex, AppliedIndexWaiters applied,
+            ScheduledExecutorService scheduler, Executor executor, Duration timeout, TimeSource clock) {
         this.readIndex = readIndex;
         this.applied = applied;
         this.scheduler = scheduler;
         this.executor = executor;
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     /**
@@ -52,6 +57,7 @@ final class LinearizableReader {
      * @param what names the read in error messages
      */
     <T> CompletableFuture<T> read(Supplier<T> localRead, String what) {
+        Deadline deadline = Deadline.after(clock, timeout);
         Read<T> read = new Read<>(localRead, what);
         pending.add(read.result);
         if (closed) {
@@ -65,7 +71,7 @@ final class LinearizableReader {
             return read.result;
         }
         read.result.whenComplete((value, error) -> pending.remove(read.result));
-        readIndex.get().whenComplete((index, error) -> {
+        readIndex.apply(deadline).whenComplete((index, error) -> {
             if (error != null) {
                 fail(read, error instanceof CompletionException wrapped && wrapped.getCause() != null
                         ? wrapped.getCause() : error);

@@ -207,7 +207,7 @@ public final class RaftPaymentStore implements PaymentStore {
             }, 0, 1, TimeUnit.SECONDS);
         }
         this.reader = new LinearizableReader(router::readIndex, fsm.appliedIndexWaiters(), scheduler, callbackExecutor,
-                config.requestTimeout());
+                config.requestTimeout(), config.timeSource());
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 

@@ -64,17 +64,20 @@ final class RequestRouter {
 
     /** Runs {@code command} (as made by {@link Commands}) on the leader; completes within the request timeout. */
     CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
-        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command)))));
+        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
+                Deadline.after(calls.clock(), timeout)));
     }
 
     /**
      * Asks the leader for a confirmed read index ({@link LeaderReadIndex}): the index this
      * node must have applied before it may serve a linearizable read. Asking changes nothing, so
-     * every failure is retried until the request timeout and then reported as
+     * every failure is retried until the deadline and then reported as
      * {@link NoQuorumException}, never as an indeterminate outcome.
+     *
+     * @param deadline the deadline of the read that asks
      */
-    CompletableFuture<Long> readIndex() {
-        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY)).thenApply(result -> {
+    CompletableFuture<Long> readIndex(Deadline deadline) {
+        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY, deadline)).thenApply(result -> {
             if (result.getOutcomeCase() != CommandResult.OutcomeCase.READ_INDEX) {
                 throw new EscrowStoreException("the leader answered a read-index request with " + result.getOutcomeCase());
             }
@@ -105,8 +108,8 @@ final class RequestRouter {
         volatile boolean busy;
         volatile Member hint;
 
-        Call(RequestId requestId, byte[] command, ByteString batchKey) {
-            super(calls, Deadline.after(calls.clock(), timeout));
+        Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline) {
+            super(calls, deadline);
             this.requestId = requestId;
             this.command = command;
             this.batchKey = batchKey;

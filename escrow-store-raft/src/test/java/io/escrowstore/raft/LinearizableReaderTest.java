@@ -39,11 +39,11 @@ class LinearizableReaderTest {
     }
 
     private LinearizableReader reader(Duration timeout) {
-        return new LinearizableReader(() -> {
+        return new LinearizableReader(deadline -> {
             CompletableFuture<Long> request = new CompletableFuture<>();
             requests.add(request);
             return request;
-        }, applied, scheduler, executor, timeout);
+        }, applied, scheduler, executor, timeout, TimeSource.SYSTEM);
     }
 
     private CompletableFuture<Long> nextRequest() throws InterruptedException {

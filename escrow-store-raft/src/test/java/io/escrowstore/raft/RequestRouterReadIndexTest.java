@@ -47,13 +47,17 @@ class RequestRouterReadIndexTest {
                 new LeaderCalls(scheduler, executor, TimeSource.SYSTEM), timeout, new StoreStats());
     }
 
+    private CompletableFuture<Long> readIndex(Duration timeout) {
+        return router(timeout).readIndex(Deadline.after(TimeSource.SYSTEM, timeout));
+    }
+
     @Test
     void onTheLeaderTheIndexIsWhatItsStateMachineAppliedOnceJraftConfirmedWithAMajority() throws Exception {
         fsm.onLeaderStart(2);
         proposer.appendNoop();
         node.commit(0, fsm, 4);
 
-        CompletableFuture<Long> index = router(Duration.ofSeconds(5)).readIndex();
+        CompletableFuture<Long> index = readIndex(Duration.ofSeconds(5));
         await().atMost(WAIT).until(() -> node.reads.size() == 1);
         node.confirmRead(0, 5);
 
@@ -65,7 +69,7 @@ class RequestRouterReadIndexTest {
     void aConfirmationThatFailedIsAskedForAgain() throws Exception {
         fsm.onLeaderStart(2);
 
-        CompletableFuture<Long> index = router(Duration.ofSeconds(5)).readIndex();
+        CompletableFuture<Long> index = readIndex(Duration.ofSeconds(5));
         await().atMost(WAIT).until(() -> node.reads.size() == 1);
         node.reads.get(0).run(new Status(RaftError.EAGAIN, "leader has not committed in its term yet"));
         await().atMost(WAIT).until(() -> node.reads.size() == 2);
@@ -78,7 +82,7 @@ class RequestRouterReadIndexTest {
     void anIndexNeverConfirmedFailsWithNoQuorumNotAsIndeterminate() {
         fsm.onLeaderStart(2);
 
-        CompletableFuture<Long> index = router(Duration.ofMillis(300)).readIndex();
+        CompletableFuture<Long> index = readIndex(Duration.ofMillis(300));
 
         assertThatThrownBy(() -> index.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                 .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("no leader confirmed a read index");
@@ -87,7 +91,7 @@ class RequestRouterReadIndexTest {
 
     @Test
     void withNoLeaderKnownTheRequestFailsWithNoQuorumAtItsDeadline() {
-        CompletableFuture<Long> index = router(Duration.ofMillis(300)).readIndex();
+        CompletableFuture<Long> index = readIndex(Duration.ofMillis(300));
 
         assertThatThrownBy(() -> index.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                 .cause().isInstanceOf(NoQuorumException.class).hasMessageContaining("no leader known");
@@ -98,7 +102,7 @@ class RequestRouterReadIndexTest {
     void closingEndsAPendingRequestAsClosedNotAsIndeterminate() {
         fsm.onLeaderStart(2);
         RequestRouter router = router(Duration.ofSeconds(30));
-        CompletableFuture<Long> index = router.readIndex();
+        CompletableFuture<Long> index = router.readIndex(Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(30)));
         await().atMost(WAIT).until(() -> node.reads.size() == 1);
 
         router.close();
