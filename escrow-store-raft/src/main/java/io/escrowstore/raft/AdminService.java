@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * {@code ClusterAdmin}, another member, the launcher's admin commands). Runs it here when this node
  * leads, otherwise forwards it (marked routed, so it is never forwarded again) to the leader it
  * knows of, following redirects and waiting out elections, like {@link RequestRouter} does for
- * commands. Every admin change is idempotent, so any attempt may be repeated; the answer comes
- * within the request's timeout (at most the node's admin timeout).
+ * commands, through the same retry loop ({@link LeaderCalls}). Every admin change is idempotent, so
+ * any attempt may be repeated; the answer comes within the request's timeout (at most the node's
+ * admin timeout).
  */
 final class AdminService implements AutoCloseable {
     /** Time kept back from the leader's share of the deadline, for its answer to travel back. */
