@@ -155,7 +155,6 @@ final class AdminCommands {
                 description = "Deadline of the change, catch-up included (the node's --admin-timeout caps it). "
                         + "Default: ${DEFAULT-VALUE}.")
         Duration timeout;
-
     }
 
     @Command(name = "add-member", description = "Adds a running joining node (started with --join) as a voting "
