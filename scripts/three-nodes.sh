@@ -20,19 +20,16 @@ DIR="${DEMO_DIR:-/tmp/escrow-three-nodes}"
 BASE="${BASE_PORT:-17101}"
 START_TIMEOUT="${START_TIMEOUT:-90}"
 GROUP_ID="0x$(printf 'ab%.0s' $(seq 32))"
-JAR="$ROOT/escrow-store-raft/target/escrow-store-raft-0.1.0-SNAPSHOT.jar"
-CP_FILE="$ROOT/escrow-store-raft/target/classpath.txt"
+JAR="$ROOT/escrow-store-launcher/target/escrow-store-launcher-0.1.0-SNAPSHOT.jar" # its dependencies: target/lib
 
 port() { echo $((BASE + $1 - 1)); }
 members() { echo "127.0.0.1:$(port 1),127.0.0.1:$(port 2),127.0.0.1:$(port 3)"; }
-classpath() { echo "$(cat "$CP_FILE"):$JAR"; }
-launcher() { java -cp "$(classpath)" io.escrowstore.raft.NodeLauncher "$@"; }
+launcher() { java -jar "$JAR" "$@"; }
 
 build() {
-  if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$JAR" ] && [ -f "$CP_FILE" ]; then return; fi
-  echo "building escrow-store-raft and its classpath ..."
-  (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} -pl escrow-store-raft -am package -DskipTests \
-      dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt)
+  if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$JAR" ]; then return; fi
+  echo "building escrow-store-launcher ..."
+  (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} -pl escrow-store-launcher -am package -DskipTests)
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -54,7 +51,7 @@ status-interval=30s
 # loopback demo only: production members configure tls-* keys (docs/security.md)
 unsafe-plaintext=true
 PROPS
-  java -cp "$(classpath)" io.escrowstore.raft.NodeLauncher --config "$DIR/n$n.properties" ${NODE_FLAGS:-} "$@" \
+  java -jar "$JAR" --config "$DIR/n$n.properties" ${NODE_FLAGS:-} "$@" \
       >"$DIR/n$n.log" 2>&1 &
   echo $! > "$pidfile"
   echo "node $n: pid $!, 127.0.0.1:$(port "$n"), log $DIR/n$n.log"

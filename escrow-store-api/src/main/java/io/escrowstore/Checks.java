@@ -1,7 +1,6 @@
 package io.escrowstore;
 
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /** Validation and byte helpers shared by the value types. */
@@ -51,13 +50,5 @@ final class Checks {
 
     static String hex(byte[] bytes) {
         return "0x" + HEX.formatHex(bytes);
-    }
-
-    static boolean sameBytes(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
-    }
-
-    static int hashBytes(byte[] bytes) {
-        return Arrays.hashCode(bytes);
     }
 }

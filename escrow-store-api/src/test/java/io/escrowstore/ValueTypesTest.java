@@ -3,6 +3,7 @@ package io.escrowstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Modifier;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
@@ -354,6 +355,19 @@ class ValueTypesTest {
         Object value = type.construct().apply(input);
         assertThat(value.toString()).isEqualTo(expected.toString());
         assertThat(value.toString()).hasSize(2 + 2 * type.length());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bytesTypes")
+    void fixedLengthValueIsFinalAndItsHexIsItsString(BytesType type) {
+        Object value = type.construct().apply(counting(type.length()));
+        assertThat(Modifier.isFinal(value.getClass().getModifiers())).as("no subclass can change equality").isTrue();
+        String hex = switch (type.name()) {
+            case "Address" -> ((Address) value).toHex();
+            case "GroupId" -> ((GroupId) value).toHex();
+            default -> ((Signature) value).toHex();
+        };
+        assertThat(hex).isEqualTo(value.toString());
     }
 
     @ParameterizedTest(name = "{0}")

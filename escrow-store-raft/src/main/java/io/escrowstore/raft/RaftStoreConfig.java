@@ -72,6 +72,9 @@ public final class RaftStoreConfig {
         this.unsafeSkipRequestDedup = b.unsafeSkipRequestDedup;
     }
 
+    /** The Raft group name a node serves unless {@link Builder#raftGroup} says otherwise. */
+    public static final String DEFAULT_RAFT_GROUP = "escrow-store";
+
     /** A builder with the documented defaults; groupId, self, members and dataDir are required. */
     public static Builder builder() {
         return new Builder();
@@ -295,7 +298,7 @@ public final class RaftStoreConfig {
     /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
     public static final class Builder {
         private GroupId groupId;
-        private String raftGroup = "escrow-store";
+        private String raftGroup = DEFAULT_RAFT_GROUP;
         private Member self;
         private List<Member> members = new ArrayList<>();
         private Path dataDir;

@@ -20,9 +20,10 @@ import java.util.stream.Stream;
  * snapshot's term so that every entry the new group appends carries a higher term than the
  * snapshot's (Raft compares logs by last term first; a restored node starting at term 0 would
  * append lower terms after the snapshot and could later elect a leader missing committed entries).
- * The snapshot file is verified (magic, format version, checksum) and copied unchanged.
+ * The snapshot file is verified (magic, format version, checksum) and copied unchanged. Public for
+ * the node launcher's {@code restore-snapshot} command; run it offline, before the node first starts.
  */
-final class SnapshotRestore {
+public final class SnapshotRestore {
     private static final String RAFT_META = "raft_meta";
 
     private SnapshotRestore() {
@@ -34,7 +35,7 @@ final class SnapshotRestore {
      * @return the log index of the restored snapshot
      * @throws IOException if the backup is unreadable or damaged, or the data directory is not empty
      */
-    static long restore(Path backup, RaftStoreConfig config) throws IOException {
+    public static long restore(Path backup, RaftStoreConfig config) throws IOException {
         Path data = config.dataDir();
         for (String dir : List.of("log", "snapshot", "meta")) {
             if (notEmpty(data.resolve(dir))) {

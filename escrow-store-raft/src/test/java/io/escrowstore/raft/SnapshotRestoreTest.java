@@ -8,13 +8,12 @@ import io.escrowstore.Accepted;
 import io.escrowstore.ChannelId;
 import io.escrowstore.Member;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +49,10 @@ class SnapshotRestoreTest {
 
         int port = ClusterAdminSingleNodeTest.freePort();
         Path properties = launcherProperties(port, dir.resolve("new"));
-        StringWriter out = new StringWriter();
-        int exit = AdminCommands.commandLine().setOut(new PrintWriter(out)).execute("restore-snapshot", "--from",
-                backup.toString(), "--config", properties.toString());
-        assertThat(exit).isZero();
-        assertThat(out.toString()).startsWith("restored the snapshot at index");
+        RaftStoreConfig restored = StoreProperties.config(StoreProperties.read(properties, Set.of()));
+        assertThat(SnapshotRestore.restore(backup, restored)).isEqualTo(before.appliedIndex());
 
-        store = open(NodeLauncher.parse("--config", properties.toString()));
+        store = open(restored);
         assertThat(store.stateDigest().sameStateAs(before)).isTrue();
         assertThat(store.status().term()).as("the new group's terms continue past the snapshot's")
                 .isGreaterThan(lastTerm);
@@ -75,8 +71,8 @@ class SnapshotRestoreTest {
         assertThatThrownBy(() -> SnapshotRestore.restore(backup, store.config()))
                 .hasMessageContaining("is not empty");
         Files.write(backup.resolve(SnapshotFile.NAME), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-        RaftStoreConfig fresh = NodeLauncher.parse("--config",
-                launcherProperties(ClusterAdminSingleNodeTest.freePort(), dir.resolve("new")).toString());
+        RaftStoreConfig fresh = StoreProperties.config(StoreProperties.read(
+                launcherProperties(ClusterAdminSingleNodeTest.freePort(), dir.resolve("new")), Set.of()));
         assertThatThrownBy(() -> SnapshotRestore.restore(backup, fresh))
                 .hasMessageContaining(backup.resolve(SnapshotFile.NAME).toString());
     }

@@ -7,13 +7,13 @@ import com.alipay.remoting.config.BoltGenericOption;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.ParameterException;
 
-/** Where TLS is switched on: the launcher's keys, and jraft's node client through our factory. */
+/** Where TLS is switched on: the tls-* properties, and jraft's node client through our factory. */
 class TransportWiringTest {
     private static final String GROUP_HEX = "0x" + "ab".repeat(32);
 
@@ -21,11 +21,11 @@ class TransportWiringTest {
     Path dir;
 
     @Test
-    void launcherTlsKeysTurnOnTls() {
+    void tlsKeysTurnOnTls() {
         TlsConfig written = TestCertificates.ca("ca").issue("127.0.0.1").write(dir);
-        RaftStoreConfig config = NodeLauncher.parse(base("--tls-key-store", written.keyStore().toString(),
-                "--tls-key-store-password", "test-only", "--tls-trust-store", written.trustStore().toString(),
-                "--tls-trust-store-password", "test-only", "--tls-protocols", "TLSv1.3"));
+        RaftStoreConfig config = StoreProperties.config(base("tls-key-store", written.keyStore().toString(),
+                "tls-key-store-password", "test-only", "tls-trust-store", written.trustStore().toString(),
+                "tls-trust-store-password", "test-only", "tls-protocols", "TLSv1.3"));
         assertThat(config.tls()).hasValueSatisfying(tls -> {
             assertThat(tls.keyStore()).isEqualTo(written.keyStore());
             assertThat(tls.protocols()).containsExactly("TLSv1.3");
@@ -34,16 +34,19 @@ class TransportWiringTest {
     }
 
     @Test
-    void launcherRefusesHalfATlsConfigAndTlsWithPlaintext() {
-        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-key-store", "/k.p12", "--tls-key-store-password", "x")))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("tls-trust-store");
-        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-trust-store", "/t.p12")))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("tls-key-store");
-        assertThatThrownBy(() -> NodeLauncher.parse(base("--tls-key-store", "/k.p12", "--tls-key-store-password", "x",
-                "--tls-trust-store", "/t.p12", "--tls-trust-store-password", "x", "--unsafe-plaintext")))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("unsafePlaintext");
-        assertThat(NodeLauncher.parse(base("--unsafe-plaintext")).unsafePlaintext()).isTrue();
-        assertThatThrownBy(() -> NodeLauncher.parse(base())).hasMessageContaining("tls is required");
+    void halfATlsConfigAndTlsWithPlaintextAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> StoreProperties.config(base("tls-key-store", "/k.p12", "tls-key-store-password", "x")))
+                .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
+                        e -> assertThat(e.key()).isEqualTo("tls-trust-store"));
+        assertThatThrownBy(() -> StoreProperties.config(base("tls-trust-store", "/t.p12")))
+                .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
+                        e -> assertThat(e.key()).isEqualTo("tls-trust-store"))
+                .hasMessageContaining("tls-key-store is not");
+        assertThatThrownBy(() -> StoreProperties.config(base("tls-key-store", "/k.p12", "tls-key-store-password", "x",
+                "tls-trust-store", "/t.p12", "tls-trust-store-password", "x", "unsafe-plaintext", "true")))
+                .isInstanceOf(StoreProperties.InvalidValueException.class).hasMessageContaining("unsafePlaintext");
+        assertThat(StoreProperties.config(base("unsafe-plaintext", "true")).unsafePlaintext()).isTrue();
+        assertThatThrownBy(() -> StoreProperties.config(base())).hasMessageContaining("tls is required");
     }
 
     @Test
@@ -71,10 +74,12 @@ class TransportWiringTest {
         return ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER);
     }
 
-    private static String[] base(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("--self", "127.0.0.1:7001", "--members", "127.0.0.1:7001",
-                "--data-dir", "/tmp/unused", "--group-id", GROUP_HEX));
-        args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+    private static Map<String, String> base(String... keysAndValues) {
+        Map<String, String> values = new HashMap<>(Map.of("self", "127.0.0.1:7001", "members", "127.0.0.1:7001",
+                "data-dir", "/tmp/unused", "group-id", GROUP_HEX));
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            values.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return values;
     }
 }

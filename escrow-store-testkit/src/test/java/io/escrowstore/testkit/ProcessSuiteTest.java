@@ -7,6 +7,7 @@ import io.escrowstore.ChannelState;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.raft.StateDigest;
+import io.escrowstore.raft.StoreProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -168,8 +169,11 @@ class ProcessSuiteTest {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), ReplicaProcess.class.getName(),
-                members.get(i).toString(), members.stream().map(Member::toString).collect(Collectors.joining(",")),
-                data.toString(), group.toString(), history.toString(), Long.toString(SEED + i * 101L + histories.size()));
+                StoreProperties.SELF + "=" + members.get(i),
+                StoreProperties.MEMBERS + "=" + members.stream().map(Member::toString).collect(Collectors.joining(",")),
+                StoreProperties.DATA_DIR + "=" + data, StoreProperties.GROUP_ID + "=" + group,
+                ReplicaProcess.HISTORY + "=" + history,
+                ReplicaProcess.SEED + "=" + (SEED + i * 101L + histories.size()));
         Process process = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("node-" + i + ".log").toFile()))
                 .start();

@@ -7,7 +7,6 @@ import io.escrowstore.ClaimRequest;
 import io.escrowstore.ClaimResult;
 import io.escrowstore.EscrowStoreException;
 import io.escrowstore.GroupId;
-import io.escrowstore.Member;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.Rejected;
 import io.escrowstore.RequestId;
@@ -18,6 +17,7 @@ import io.escrowstore.Synced;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
 import io.escrowstore.raft.StateDigest;
+import io.escrowstore.raft.StoreProperties;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -25,12 +25,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +45,12 @@ import java.util.concurrent.locks.LockSupport;
  * appended to its history file at once (a line per event, written unbuffered, so a {@code kill -9}
  * loses nothing but the answers of calls in flight, which stay open-ended). Driven by one-line
  * commands on stdin, answers on stdout prefixed with {@code @@}; see {@link ProcessHistory} for the
- * file format. Arguments: self members data-dir group-id history-file seed.
+ * file format. Arguments: {@code key=value}, the node's {@link StoreProperties} (at least self,
+ * members, data-dir, group-id), plus {@code history} (the file) and {@code seed}.
  */
 public final class ReplicaProcess {
+    static final String HISTORY = "history";
+    static final String SEED = "seed";
     static final long PRICE = 10;
     private static final int THREADS = 2;
     private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -63,15 +66,20 @@ public final class ReplicaProcess {
     private volatile List<Long> channels = List.of();
     private volatile boolean running;
 
-    private ReplicaProcess(String[] a) throws IOException {
-        List<Member> members = Arrays.stream(a[1].split(",")).map(Member::parse).toList();
-        this.group = GroupId.fromHex(a[3]);
-        this.node = RaftPaymentStore.open(RaftStoreConfig.builder().unsafePlaintext().groupId(group).self(Member.parse(a[0]))
-                .members(members).dataDir(Path.of(a[2])).electionTimeout(Duration.ofMillis(500))
-                .maxElectionDelay(Duration.ofMillis(300)).requestTimeout(Duration.ofSeconds(2)).build());
-        this.history = new FileOutputStream(a[4], true);
-        this.name = "p" + a[0].replace(':', '-') + "-" + ProcessHandle.current().pid();
-        this.seed = Long.parseLong(a[5]);
+    private ReplicaProcess(String[] args) throws IOException {
+        Map<String, String> values = new HashMap<>(Map.of(StoreProperties.UNSAFE_PLAINTEXT, "true",
+                StoreProperties.ELECTION_TIMEOUT, "500ms", StoreProperties.MAX_ELECTION_DELAY, "300ms",
+                StoreProperties.REQUEST_TIMEOUT, "2s"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            values.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        this.history = new FileOutputStream(values.remove(HISTORY), true);
+        this.seed = Long.parseLong(values.remove(SEED));
+        RaftStoreConfig config = StoreProperties.config(values);
+        this.group = config.groupId();
+        this.node = RaftPaymentStore.open(config);
+        this.name = "p" + config.self().toString().replace(':', '-') + "-" + ProcessHandle.current().pid();
     }
 
     public static void main(String[] args) throws Exception {

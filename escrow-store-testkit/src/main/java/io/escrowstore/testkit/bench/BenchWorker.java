@@ -1,19 +1,15 @@
 package io.escrowstore.testkit.bench;
 
 import io.escrowstore.ChannelId;
-import io.escrowstore.GroupId;
-import io.escrowstore.Member;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.StoreProperties;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +18,11 @@ import java.util.Map;
  * One node of a {@code --cluster processes} run: a JVM that embeds one store node, as a service
  * replica would, and runs the clients assigned to it (client i runs in worker i mod n). Driven by
  * {@link ProcessTarget} through one-line commands on stdin; answers on stdout, prefixed with
- * {@code @@}. Settings come as {@code key=value} arguments: index, self, members, data-dir,
- * group-id, raft-group, election-timeout-ms, max-election-delay-ms, request-timeout-ms,
- * snapshot-interval-s.
+ * {@code @@}. Settings come as {@code key=value} arguments: {@code index}, and the node's
+ * {@link StoreProperties}.
  */
 public final class BenchWorker {
+    static final String INDEX = "index";
     private final int index;
     private final int size;
     private final RaftPaymentStore node;
@@ -34,21 +30,9 @@ public final class BenchWorker {
 
     private BenchWorker(Map<String, String> a, PrintStream out) {
         this.out = out;
-        this.index = Integer.parseInt(a.get("index"));
-        List<Member> members = Arrays.stream(a.get("members").split(",")).map(Member::parse).toList();
-        this.size = members.size();
-        RaftStoreConfig config = RaftStoreConfig.builder()
-                .unsafePlaintext()
-                .groupId(GroupId.fromHex(a.get("group-id")))
-                .raftGroup(a.get("raft-group"))
-                .self(Member.parse(a.get("self")))
-                .members(members)
-                .dataDir(Path.of(a.get("data-dir")))
-                .electionTimeout(Duration.ofMillis(Long.parseLong(a.get("election-timeout-ms"))))
-                .maxElectionDelay(Duration.ofMillis(Long.parseLong(a.get("max-election-delay-ms"))))
-                .requestTimeout(Duration.ofMillis(Long.parseLong(a.get("request-timeout-ms"))))
-                .snapshotInterval(Duration.ofSeconds(Long.parseLong(a.get("snapshot-interval-s"))))
-                .build();
+        this.index = Integer.parseInt(a.remove(INDEX));
+        RaftStoreConfig config = StoreProperties.config(a);
+        this.size = config.members().size();
         this.node = RaftPaymentStore.open(config);
     }
 

@@ -1,6 +1,7 @@
 package io.escrowstore.testkit.bench;
 
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import io.escrowstore.raft.StoreProperties;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,34 +284,14 @@ public final class ClaimBench implements Callable<Integer> {
         System.out.flush();
     }
 
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 0}, or ISO-8601 ({@code PT5S}). */
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 0} or ISO-8601, as a node's settings take them. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parse(value);
-        }
-
-        static Duration parse(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
             try {
-                if (v.startsWith("pt")) {
-                    return Duration.parse(value.trim());
-                }
-                if (v.equals("0")) {
-                    return Duration.ZERO;
-                }
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                return switch (v.charAt(v.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> throw new NumberFormatException();
-                };
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 5s, 2m, 1h");
+                return StoreProperties.duration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

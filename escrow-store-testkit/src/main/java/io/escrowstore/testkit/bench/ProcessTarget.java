@@ -2,6 +2,7 @@ package io.escrowstore.testkit.bench;
 
 import io.escrowstore.GroupId;
 import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.StoreProperties;
 import io.escrowstore.testkit.TestChannels;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -57,16 +58,17 @@ final class ProcessTarget implements Target {
                 cmd.add("-cp");
                 cmd.add(System.getProperty("java.class.path"));
                 cmd.add(BenchWorker.class.getName());
-                cmd.add("index=" + i);
-                cmd.add("self=" + c.self());
-                cmd.add("members=" + String.join(",", c.members().stream().map(Object::toString).toList()));
-                cmd.add("data-dir=" + c.dataDir());
-                cmd.add("group-id=" + group);
-                cmd.add("raft-group=" + c.raftGroup());
-                cmd.add("election-timeout-ms=" + c.electionTimeout().toMillis());
-                cmd.add("max-election-delay-ms=" + c.maxElectionDelay().toMillis());
-                cmd.add("request-timeout-ms=" + c.requestTimeout().toMillis());
-                cmd.add("snapshot-interval-s=" + c.snapshotInterval().toSeconds());
+                cmd.add(BenchWorker.INDEX + "=" + i);
+                cmd.add(StoreProperties.SELF + "=" + c.self());
+                cmd.add(StoreProperties.MEMBERS + "=" + String.join(",", c.members().stream().map(Object::toString).toList()));
+                cmd.add(StoreProperties.DATA_DIR + "=" + c.dataDir());
+                cmd.add(StoreProperties.GROUP_ID + "=" + group);
+                cmd.add(StoreProperties.RAFT_GROUP + "=" + c.raftGroup());
+                cmd.add(StoreProperties.ELECTION_TIMEOUT + "=" + c.electionTimeout());
+                cmd.add(StoreProperties.MAX_ELECTION_DELAY + "=" + c.maxElectionDelay());
+                cmd.add(StoreProperties.REQUEST_TIMEOUT + "=" + c.requestTimeout());
+                cmd.add(StoreProperties.SNAPSHOT_INTERVAL + "=" + c.snapshotInterval());
+                cmd.add(StoreProperties.UNSAFE_PLAINTEXT + "=true");
                 Path log = Path.of(s.dataRoot() + ".worker-" + i + ".log");
                 Process p = new ProcessBuilder(cmd)
                         .redirectError(ProcessBuilder.Redirect.to(log.toFile()))

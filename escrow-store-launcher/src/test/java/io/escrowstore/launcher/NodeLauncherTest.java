@@ -1,10 +1,11 @@
-package io.escrowstore.raft;
+package io.escrowstore.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
+import io.escrowstore.raft.RaftStoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

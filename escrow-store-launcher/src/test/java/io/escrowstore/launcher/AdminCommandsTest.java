@@ -1,15 +1,16 @@
-package io.escrowstore.raft;
+package io.escrowstore.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.escrowstore.raft.RaftPaymentStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class AdminCommandsTest {
     void addingANodeThatNeverAnswersFailsWithExitCode1AndRemovingItSucceeds() {
         start();
         String self = store.config().self().toString();
-        String ghost = "127.0.0.1:" + ClusterAdminSingleNodeTest.freePort();
+        String ghost = "127.0.0.1:" + SingleNode.freePort();
         String group = store.config().raftGroup();
 
         assertThat(run("add-member", "--node", self, "--raft-group", group, "--timeout", "1s", ghost)).isEqualTo(1);
@@ -69,7 +70,7 @@ class AdminCommandsTest {
 
     @Test
     void statusOfAPortNobodyServesExitsWith1() {
-        int exit = run("status", "--node", "127.0.0.1:" + ClusterAdminSingleNodeTest.freePort(), "--timeout", "1s");
+        int exit = run("status", "--node", "127.0.0.1:" + SingleNode.freePort(), "--timeout", "1s");
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).startsWith("No answer from 127.0.0.1:");
@@ -83,6 +84,31 @@ class AdminCommandsTest {
         assertThat(err.toString()).startsWith("INVALID").contains("this node serves '" + store.config().raftGroup());
     }
 
+    @Test
+    void restoreSnapshotSeedsANewNodeFromACopiedSnapshot() throws IOException {
+        start();
+        store.snapshot().join();
+        Path backup;
+        try (Stream<Path> snapshots = Files.list(store.config().dataDir().resolve("snapshot"))) {
+            backup = snapshots.filter(p -> p.getFileName().toString().startsWith("snapshot_")).findFirst().orElseThrow();
+        }
+        Path fresh = SingleNode.properties(dataDir, SingleNode.freePort(), dataDir.resolve("fresh"));
+
+        assertThat(run("restore-snapshot", "--from", backup.toString(), "--config", fresh.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("restored the snapshot at index");
+        assertThat(run("restore-snapshot", "--from", backup.toString(), "--config", fresh.toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith("Cannot restore").contains("is not empty");
+    }
+
+    @Test
+    void restoreSnapshotRefusesAnInvalidConfigFileWithExitCode2() throws IOException {
+        Path file = Files.write(dataDir.resolve("bad.properties"), List.of("electon-timeout=1s"));
+
+        assertThat(run("restore-snapshot", "--from", dataDir.toString(), "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown key 'electon-timeout'");
+    }
+
     private int run(String... args) {
         CommandLine cmd = AdminCommands.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         int exit = cmd.execute(args);
@@ -92,8 +118,10 @@ class AdminCommandsTest {
     }
 
     private void start() {
-        store = RaftPaymentStore.open(RaftPaymentStoreTest.config(dataDir.resolve("store"),
-                ClusterAdminSingleNodeTest.freePort()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> store.status().isLeader());
+        try {
+            store = SingleNode.open(SingleNode.properties(dataDir, SingleNode.freePort(), dataDir.resolve("store")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

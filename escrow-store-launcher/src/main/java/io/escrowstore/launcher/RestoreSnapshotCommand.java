@@ -1,11 +1,16 @@
-package io.escrowstore.raft;
+package io.escrowstore.launcher;
 
+import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.SnapshotRestore;
+import io.escrowstore.raft.StoreProperties;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -31,11 +36,16 @@ final class RestoreSnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RaftStoreConfig config = NodeLauncher.parse("--config", this.config.toString());
+        RaftStoreConfig node;
         try {
-            long index = SnapshotRestore.restore(from, config);
+            node = StoreProperties.config(NodeConfigFile.read(config));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid --config file " + config + ": " + e.getMessage(), e);
+        }
+        try {
+            long index = SnapshotRestore.restore(from, node);
             spec.commandLine().getOut().printf("restored the snapshot at index %d into %s for members %s%n", index,
-                    config.dataDir(), config.members());
+                    node.dataDir(), node.members());
             spec.commandLine().getOut().flush();
             return CommandLine.ExitCode.OK;
         } catch (IOException e) {

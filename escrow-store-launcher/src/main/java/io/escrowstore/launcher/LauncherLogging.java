@@ -1,4 +1,4 @@
-package io.escrowstore.raft;
+package io.escrowstore.launcher;
 
 import java.util.Map;
 

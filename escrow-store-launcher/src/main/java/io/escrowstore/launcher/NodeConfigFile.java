@@ -1,0 +1,25 @@
+package io.escrowstore.launcher;
+
+import io.escrowstore.raft.StoreProperties;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's launcher properties file: the {@link StoreProperties} keys plus the launcher's own
+ * {@code status-interval}. The node, its admin commands and {@code restore-snapshot} read it here.
+ */
+final class NodeConfigFile {
+    static final String STATUS_INTERVAL = "status-interval";
+
+    private NodeConfigFile() {
+    }
+
+    /**
+     * @throws StoreProperties.InvalidValueException for an unknown key or a malformed file
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
+    static Map<String, String> read(Path file) {
+        return StoreProperties.read(file, Set.of(STATUS_INTERVAL));
+    }
+}
