@@ -63,6 +63,8 @@ import java.util.stream.Stream;
  *   <li>{@code escrow.disk.bytes} gauge, {@code dir} = log | snapshot | meta.</li>
  *   <li>{@code escrow.channels}, {@code escrow.reservations} ({@code state} = live | expired),
  *       {@code escrow.settlements.pending}, {@code escrow.requests.inflight}: gauges.</li>
+ *   <li>{@code escrow.clock.skew.millis} gauge: this node's wall clock minus the group's log time
+ *       (positive when the wall clock is ahead); see {@link LogClock}.</li>
  * </ul>
  * When the node runs with {@link RaftStoreConfig#raftMetrics()}, jraft's own dropwizard metrics
  * are bridged too: {@code jraft.gauge}, {@code jraft.counter}, {@code jraft.meter} and
@@ -129,6 +131,7 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
                 "state", "expired");
         binding.gauge("escrow.settlements.pending", store, s -> s.stateMachine().reservationAndSettlementCounts()[2]);
         binding.gauge("escrow.requests.inflight", store, RaftPaymentStore::inFlight);
+        binding.gauge("escrow.clock.skew.millis", store, RaftPaymentStore::clockSkewMillis);
 
         stats.addListener(binding);
         Node node = store.raftNode();
