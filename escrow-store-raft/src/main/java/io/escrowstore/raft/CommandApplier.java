@@ -97,7 +97,7 @@ final class CommandApplier {
             return Results.invalid("request id " + requestId + " was already used for a different request");
         }
         ledger.advanceClock(stamp.getLeaderTimeMillis());
-        dedup.evict(ledger.logTimeMillis(), stamp.getDedupMaxEntries(), stamp.getDedupRetentionMillis(), index);
+        dedup.evict(ledger.logTimeMillis(), stamp.getDedupMaxEntries(), stamp.getDedupRetentionMillis());
         known = unsafeSkipDedup ? null : dedup.find(kind, requestId).orElse(null);
         if (known != null) {
             return replay(known, requestId);
@@ -107,7 +107,8 @@ final class CommandApplier {
             return Results.forgotten(requestId, command.getSubmittedAfterIndex(), dedup.evictedThrough());
         }
         CommandResult result = operation.get();
-        dedup.record(requestId, result.toByteArray(), ledger.logTimeMillis(), index, bodyHash, kind);
+        dedup.record(requestId, result.toByteArray(), ledger.logTimeMillis(),
+                command.hasSubmittedAfterIndex() ? index : 0, bodyHash, kind);
         return result;
     }
 

@@ -37,6 +37,12 @@ final class DedupTable {
         return Optional.ofNullable(outcomes.get(new Key(kind, requestId.value())));
     }
 
+    /**
+     * Records an outcome. {@code index} is the log index of a command that carries a submission
+     * stamp, or 0 for one that does not (written by an older build, recorded exactly as that build
+     * did, so a replica replaying such entries reaches the same table as one that loaded that
+     * build's snapshot); only stamped requests are ever compared with the watermark.
+     */
     void record(RequestId requestId, byte[] result, long logTimeMillis, long index, byte[] bodyHash, int kind) {
         outcomes.put(new Key(kind, requestId.value()), DedupMsg.newBuilder()
                 .setRequestId(requestId.value())
@@ -50,19 +56,16 @@ final class DedupTable {
 
     /**
      * Evicts the oldest entries beyond {@code maxEntries} or recorded before {@code logTime - retention},
-     * raising {@link #evictedThrough()} to the index of each. An entry of an older build carries no
-     * index; it was recorded below {@code index}, the entry being applied, which then counts as its
-     * index (the watermark may only err upwards).
+     * raising {@link #evictedThrough()} to the index of each that has one.
      */
-    void evict(long logTimeMillis, int maxEntries, long retentionMillis, long index) {
+    void evict(long logTimeMillis, int maxEntries, long retentionMillis) {
         Iterator<DedupMsg> oldestFirst = outcomes.values().iterator();
         while (oldestFirst.hasNext()) {
             DedupMsg oldest = oldestFirst.next();
             if (outcomes.size() <= maxEntries && oldest.getRecordedAtMillis() >= logTimeMillis - retentionMillis) {
                 return;
             }
-            long recordedAt = oldest.getRecordedAtIndex() > 0 ? oldest.getRecordedAtIndex() : index;
-            evictedThrough = Math.max(evictedThrough, recordedAt);
+            evictedThrough = Math.max(evictedThrough, oldest.getRecordedAtIndex());
             oldestFirst.remove();
         }
     }
