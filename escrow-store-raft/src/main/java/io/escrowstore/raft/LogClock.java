@@ -55,8 +55,14 @@ final class LogClock {
         }
     }
 
-    /** This node starts leading {@code term}, having applied every earlier entry: later stamps continue from there. */
+    /**
+     * This node starts leading {@code term}, having applied every earlier entry: later stamps
+     * continue from there. Idempotent for the same term.
+     */
     synchronized void leading(long term) {
+        if (term == this.term) {
+            return;
+        }
         this.term = term;
         if (observedMillis == 0) {
             anchorMillis = time.currentTimeMillis();
@@ -87,11 +93,17 @@ final class LogClock {
 
     /**
      * This node's wall clock minus the log time it would stamp now: positive when the wall clock
-     * is ahead. On a follower the log time is the latest applied one advanced by the time since.
+     * is ahead. On a follower the log time is the latest applied one advanced by the time since;
+     * 0 while this node knows no log time.
      */
     synchronized long skewMillis() {
-        long logTime = term >= 0 ? now() : observedMillis + elapsedMillis(observedAtNanos);
-        return time.currentTimeMillis() - logTime;
+        if (term >= 0) {
+            return time.currentTimeMillis() - now();
+        }
+        if (observedMillis == 0) {
+            return 0;
+        }
+        return time.currentTimeMillis() - (observedMillis + elapsedMillis(observedAtNanos));
     }
 
     /** Warnings logged about a skewed clock since start. */

@@ -68,6 +68,35 @@ class LogClockTest {
     }
 
     @Test
+    void aFollowerReportsItsSkewAgainstTheLastLogTimeItAppliedAdvancedByTheTimeSince() {
+        ManualTimeSource time = new ManualTimeSource(T0);
+        time.skew(Duration.ofMinutes(-11));
+        LogClock clock = new LogClock(time, "follower");
+        long unknown = clock.skewMillis();
+        clock.observe(T0);
+        time.advance(Duration.ofSeconds(40));
+
+        assertThat(unknown).isZero();
+        assertThat(clock.skewMillis()).isEqualTo(Duration.ofMinutes(-11).toMillis());
+    }
+
+    @Test
+    void startingToLeadTheSameTermTwiceKeepsTheAnchorAndWarnsOnce() {
+        ManualTimeSource time = new ManualTimeSource(T0);
+        time.skew(Duration.ofDays(365));
+        LogClock clock = new LogClock(time, "leader");
+        clock.observe(T0 - 1_000);
+        clock.leading(7);
+        long first = clock.stamp(7);
+        time.advance(Duration.ofMillis(250));
+
+        clock.leading(7);
+
+        assertThat(clock.stamp(7)).isEqualTo(first + 250);
+        assertThat(clock.skewWarnings()).isEqualTo(1);
+    }
+
+    @Test
     void theFirstLeaderOfAnEmptyGroupStartsLogTimeAtItsWallClock() {
         ManualTimeSource time = new ManualTimeSource(T0);
         LogClock clock = new LogClock(time, "first");
