@@ -42,10 +42,11 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code escrow.claims} counter, {@code outcome} = accepted | rejected | indeterminate |
  *       not_applied, and {@code reason} (a {@code RejectReason}, or {@code none}): claims and
- *       reservation commits called on this node.</li>
+ *       reservation commits called on this node ({@code indeterminate} includes forgotten
+ *       outcomes: either way the caller does not know whether it was applied).</li>
  *   <li>{@code escrow.requests} timer, {@code operation} (claim, sync, reserve, commit, release,
  *       start_settlements, finish_settlements, read) and {@code outcome} (accepted, rejected, ok,
- *       indeterminate, no_quorum, overloaded, closed, unavailable, error): latency of every call
+ *       indeterminate, forgotten, no_quorum, overloaded, closed, unavailable, error): latency of every call
  *       from admission to result.</li>
  *   <li>{@code escrow.requests.indeterminate}, {@code escrow.requests.forwarded} (attempts sent to
  *       the leader, commands and read-index requests), {@code escrow.requests.refused} (malformed

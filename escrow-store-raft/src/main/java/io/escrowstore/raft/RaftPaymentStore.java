@@ -72,9 +72,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPaymentStore implements PaymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
+    /** Submission stamps remembered: of this many recent requests, and of as many that ended indeterminate. */
+    private static final int REMEMBERED_STAMPS = 100_000;
     /** Requests whose outcome is a {@link ClaimResult}. */
-    /** Remembers the submission stamps of this many calls that ended indeterminate. */
-    private static final int INDETERMINATE_STAMPS = 100_000;
     private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM, Command.BodyCase.COMMIT);
 
     private final RaftStoreConfig config;
@@ -92,7 +92,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ExecutorService snapshotWriter;
     private final StoreStats stats = new StoreStats();
     private final LogClock logClock;
-    private final SubmissionStamps stamps = new SubmissionStamps(this::knownCommitted, INDETERMINATE_STAMPS);
+    private final SubmissionStamps stamps = new SubmissionStamps(this::knownCommitted, REMEMBERED_STAMPS);
     private final AdminClient adminClient;
     private final AdminService adminService;
     private final RaftClusterAdmin admin;
@@ -368,7 +368,8 @@ public final class RaftPaymentStore implements PaymentStore {
 
     /**
      * Submits {@code command}, stamped ({@link SubmissionStamps}) with the index this node knows
-     * committed, or with the stamp of an earlier call of the same request that ended indeterminate.
+     * committed, or with the stamp of an earlier call of the same request that this node remembers.
+     * A {@code forgotten} answer fails the call with {@link OutcomeForgottenException}.
      */
     private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
             Function<CommandResult, T> decode) {

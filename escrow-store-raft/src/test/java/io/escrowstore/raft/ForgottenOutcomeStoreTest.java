@@ -76,6 +76,9 @@ class ForgottenOutcomeStoreTest {
 
         assertThat(resubmitted).isInstanceOf(OutcomeForgottenException.class);
         assertThat(((OutcomeForgottenException) resubmitted).requestId()).isEqualTo(request.requestId());
+        assertThat(store.stats().claimsIndeterminate()).as("counted as unknown to the caller, not as not applied")
+                .isEqualTo(1);
+        assertThat(StoreStats.outcome(null, resubmitted)).isEqualTo("forgotten");
     }
 
     @Test
