@@ -177,7 +177,10 @@ public final class RaftStoreConfig {
         return dedupMaxEntries;
     }
 
-    /** How long, in log time, a request outcome is remembered at most. Default 10 min. */
+    /**
+     * How long, in log time, a request outcome is remembered at most. Default 10 min; 1 min to 7
+     * days and at least {@link #requestTimeout()}, so a call's own retries find its first outcome.
+     */
     public Duration dedupRetention() {
         return dedupRetention;
     }
