@@ -24,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
  *       or with an {@link EscrowStoreException}.</li>
  *   <li><b>Exactly once per request id.</b> The store records the outcome of every mutating
  *       request id and answers a resubmission with that outcome. The library retries ambiguous
- *       failures with the same id until the deadline.</li>
+ *       failures with the same id until the deadline. Outcomes are kept for a bounded window; a
+ *       resubmission whose outcome may have left it fails with {@link OutcomeForgottenException}
+ *       and is never evaluated again.</li>
  *   <li><b>Honest about doubt.</b> When the outcome still cannot be learned by the deadline, the
  *       call fails with {@link IndeterminateOutcomeException}, never with {@link Rejected}; resubmit
  *       the same request id or ask {@link #claimOutcome}.</li>
@@ -43,7 +45,8 @@ public interface PaymentStore extends AutoCloseable {
      * Accepts the payment if it is the channel's next one (SPEC §3 {@code claim}): same nonce,
      * amount raised by exactly {@code price}, within the escrowed value, no live reservation of
      * another request. Exactly once per request id: a resubmitted request id gets the first
-     * outcome back, byte for byte, and is never evaluated again (within the deduplication window).
+     * outcome back, byte for byte, and is never evaluated again (within the deduplication window;
+     * after it, {@link OutcomeForgottenException}).
      *
      * @return a future completed with the decision, or exceptionally with an
      *     {@link EscrowStoreException} within the request deadline

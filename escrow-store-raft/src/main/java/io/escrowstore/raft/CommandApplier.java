@@ -23,9 +23,18 @@ import java.util.function.Supplier;
 /**
  * Applies one log entry: decode and validate it, then each of its commands in order: advance log
  * time, answer a known request id from the deduplication table (never evaluating it twice),
- * otherwise run the operation on the ledger and record its outcome. Deterministic. A malformed
- * entry changes nothing; a malformed command, or a request id reused for a different request,
- * yields an {@code invalid} result for that command and changes nothing (not even log time).
+ * answer an unknown one whose outcome may have been evicted with {@code forgotten} (never
+ * evaluating it either), otherwise run the operation on the ledger and record its outcome.
+ * Deterministic. A malformed entry changes nothing; a malformed command, or a request id reused
+ * for a different request, yields an {@code invalid} result for that command and changes nothing
+ * (not even log time).
+ *
+ * <p>Forgotten outcomes: a command carries {@code submitted_after_index}, an index the submitting
+ * node knew committed when the call was first attempted, so any entry that ever carried the same
+ * request lies above it. If that stamp is below the table's eviction watermark
+ * ({@link DedupTable#evictedThrough()}), the request may have been applied and its outcome
+ * evicted, and evaluating it again could answer a rejection for a request that in fact succeeded.
+ * A command without the stamp (written by an older build) is evaluated as before.
  */
 final class CommandApplier {
     /** Longest lease a reservation may ask for. */
@@ -81,8 +90,7 @@ final class CommandApplier {
             malformed.malformed(index, e.getMessage());
             return Results.invalid(e.getMessage());
         }
-        // the log holds the same bytes on every replica, and the proposing node's encoding is deterministic
-        byte[] bodyHash = Digests.sha256(encoded);
+        byte[] bodyHash = bodyHash(command, encoded);
         int kind = command.getBodyCase().getNumber();
         DedupMsg known = unsafeSkipDedup ? null : dedup.find(kind, requestId).orElse(null);
         if (known != null && !Arrays.equals(known.getBodyHash().toByteArray(), bodyHash)) {
@@ -94,9 +102,27 @@ final class CommandApplier {
         if (known != null) {
             return replay(known, requestId);
         }
+        if (!unsafeSkipDedup && command.hasSubmittedAfterIndex()
+                && command.getSubmittedAfterIndex() < dedup.evictedThrough()) {
+            return Results.forgotten(requestId, command.getSubmittedAfterIndex(), dedup.evictedThrough());
+        }
         CommandResult result = operation.get();
-        dedup.record(requestId, result.toByteArray(), ledger.logTimeMillis(), bodyHash, kind);
+        dedup.record(requestId, result.toByteArray(), ledger.logTimeMillis(),
+                command.hasSubmittedAfterIndex() ? index : 0, bodyHash, kind);
         return result;
+    }
+
+    /**
+     * The hash that tells a resubmission from another request under the same id: of the command
+     * as encoded, without its submission stamp, which differs between calls of the same request.
+     * The log holds the same bytes on every replica and every replica re-encodes them with the same
+     * code, so all compute the same hash; for a command of this build it is the hash of the bytes
+     * the command would have had without the stamp.
+     */
+    private static byte[] bodyHash(Command command, ByteString encoded) {
+        return command.hasSubmittedAfterIndex()
+                ? Digests.sha256(command.toBuilder().clearSubmittedAfterIndex().build().toByteString())
+                : Digests.sha256(encoded);
     }
 
     private static CommandResult replay(DedupMsg known, RequestId requestId) {

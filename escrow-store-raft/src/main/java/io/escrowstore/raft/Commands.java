@@ -99,6 +99,18 @@ final class Commands {
         return envelope(READ_INDEX_REQUEST_ID).setReadIndex(ReadIndexCommand.getDefaultInstance()).build().toByteArray();
     }
 
+    /**
+     * {@code command} carrying its submission stamp: {@code submittedAfterIndex}, an index the
+     * submitting node knew committed when the call was first attempted ({@link SubmissionStamps}).
+     */
+    static byte[] stamped(byte[] command, long submittedAfterIndex) {
+        if (submittedAfterIndex < 0) {
+            throw new IllegalArgumentException("submittedAfterIndex must be >= 0 but was " + submittedAfterIndex);
+        }
+        return decode(ByteBuffer.wrap(command)).toBuilder().setSubmittedAfterIndex(submittedAfterIndex).build()
+                .toByteArray();
+    }
+
     /** One log entry: {@code commands} (encoded, never changed afterwards) to apply in order with {@code stamp}. */
     static byte[] entry(List<byte[]> commands, EntryStamp stamp) {
         LogEntry.Builder entry = LogEntry.newBuilder().setFormatVersion(ENTRY_FORMAT_VERSION).setStamp(stamp);

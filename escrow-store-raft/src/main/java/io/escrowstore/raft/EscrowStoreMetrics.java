@@ -42,10 +42,11 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code escrow.claims} counter, {@code outcome} = accepted | rejected | indeterminate |
  *       not_applied, and {@code reason} (a {@code RejectReason}, or {@code none}): claims and
- *       reservation commits called on this node.</li>
+ *       reservation commits called on this node ({@code indeterminate} includes forgotten
+ *       outcomes: either way the caller does not know whether it was applied).</li>
  *   <li>{@code escrow.requests} timer, {@code operation} (claim, sync, reserve, commit, release,
  *       start_settlements, finish_settlements, read) and {@code outcome} (accepted, rejected, ok,
- *       indeterminate, no_quorum, overloaded, closed, unavailable, error): latency of every call
+ *       indeterminate, forgotten, no_quorum, overloaded, closed, unavailable, error): latency of every call
  *       from admission to result.</li>
  *   <li>{@code escrow.requests.indeterminate}, {@code escrow.requests.forwarded} (attempts sent to
  *       the leader, commands and read-index requests), {@code escrow.requests.refused} (malformed
@@ -63,6 +64,8 @@ import java.util.stream.Stream;
  *   <li>{@code escrow.disk.bytes} gauge, {@code dir} = log | snapshot | meta.</li>
  *   <li>{@code escrow.channels}, {@code escrow.reservations} ({@code state} = live | expired),
  *       {@code escrow.settlements.pending}, {@code escrow.requests.inflight}: gauges.</li>
+ *   <li>{@code escrow.clock.skew.millis} gauge: this node's wall clock minus the group's log time
+ *       (positive when the wall clock is ahead); see {@link LogClock}.</li>
  * </ul>
  * When the node runs with {@link RaftStoreConfig#raftMetrics()}, jraft's own dropwizard metrics
  * are bridged too: {@code jraft.gauge}, {@code jraft.counter}, {@code jraft.meter} and
@@ -129,6 +132,7 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
                 "state", "expired");
         binding.gauge("escrow.settlements.pending", store, s -> s.stateMachine().reservationAndSettlementCounts()[2]);
         binding.gauge("escrow.requests.inflight", store, RaftPaymentStore::inFlight);
+        binding.gauge("escrow.clock.skew.millis", store, RaftPaymentStore::clockSkewMillis);
 
         stats.addListener(binding);
         Node node = store.raftNode();

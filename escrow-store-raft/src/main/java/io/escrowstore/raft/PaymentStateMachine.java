@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
     private volatile Runnable whenLeading = () -> { };
+    private volatile LongConsumer appliedLogTime = logTime -> { };
     private volatile long knownTerm;
     private final MembershipView membership;
     private final SnapshotPolicy snapshotPolicy;
@@ -120,6 +122,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
         } finally {
             applyLock.writeLock().unlock();
         }
+        appliedLogTime.accept(ledger.logTimeMillis());
         snapshotPolicy.applied(appliedIndex);
         appliedWaiters.applied(appliedIndex);
     }
@@ -157,7 +160,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
         SnapshotFile.Content content;
         try {
             content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(), ledger.copy(),
-                    ledger.reservations(), ledger.settlements(), dedup.copy());
+                    ledger.reservations(), ledger.settlements(), dedup.copy(), dedup.evictedThrough());
         } catch (RuntimeException | Error e) {
             // jraft waits for done forever (every later snapshot is refused as busy): always answer it
             LOG.error("{}: capturing the state for a snapshot at index {} failed", name, lastIncludedIndex, e);
@@ -212,11 +215,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
             try {
                 ledger.replaceAll(content.channels(), content.reservations(), content.settlements(),
                         content.logTimeMillis());
-                dedup.replaceAll(content.dedup());
+                dedup.replaceAll(content.dedup(), content.dedupEvictedThrough());
                 appliedIndex = metaIndex;
             } finally {
                 applyLock.writeLock().unlock();
             }
+            appliedLogTime.accept(content.logTimeMillis());
             LOG.info("{}: loaded snapshot at index {} with {} channels", name, metaIndex, content.channels().size());
             stats.snapshotLoaded(System.nanoTime() - started);
             snapshotPolicy.snapshotAt(metaIndex);
@@ -253,6 +257,11 @@ final class PaymentStateMachine extends StateMachineAdapter {
      */
     void whenLeading(Runnable action) {
         whenLeading = action;
+    }
+
+    /** Tells {@code observer} the log time on the FSM thread after each applied batch and loaded snapshot. */
+    void whenApplied(LongConsumer observer) {
+        appliedLogTime = observer;
     }
 
     @Override

@@ -37,7 +37,7 @@ final class Proposer {
 
     /**
      * @param node the local node, null until it has started
-     * @param clock this node's wall clock in epoch millis, stamped into entries it proposes
+     * @param clock the log time to stamp into the next entry this node proposes ({@link LogClock#stamp})
      */
     Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
             int dedupMaxEntries, Duration dedupRetention) {

@@ -14,7 +14,9 @@ import io.escrowstore.ClaimRequest;
 import io.escrowstore.ClaimResult;
 import io.escrowstore.ClusterAdmin;
 import io.escrowstore.EscrowStoreException;
+import io.escrowstore.IndeterminateOutcomeException;
 import io.escrowstore.Member;
+import io.escrowstore.OutcomeForgottenException;
 import io.escrowstore.PaymentStore;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.ReleaseResult;
@@ -70,6 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPaymentStore implements PaymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
+    /** Submission stamps remembered: of this many recent requests, and of as many that ended indeterminate. */
+    private static final int REMEMBERED_STAMPS = 100_000;
     /** Requests whose outcome is a {@link ClaimResult}. */
     private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM, Command.BodyCase.COMMIT);
 
@@ -87,6 +91,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService snapshotWriter;
     private final StoreStats stats = new StoreStats();
+    private final LogClock logClock;
+    private final SubmissionStamps stamps = new SubmissionStamps(this::knownCommitted, REMEMBERED_STAMPS);
     private final AdminClient adminClient;
     private final AdminService adminService;
     private final RaftClusterAdmin admin;
@@ -136,11 +142,14 @@ public final class RaftPaymentStore implements PaymentStore {
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
-        Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
+        this.logClock = new LogClock(config.timeSource(), name);
+        fsm.whenApplied(logClock::observe);
+        Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, () -> logClock.stamp(fsm.leaderTerm()),
                 config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
         // a new leader's last entries are configuration entries, which the state machine never
         // sees; an empty entry of its own makes its applied index move past them (LeaderReadIndex)
         fsm.whenLeading(() -> {
+            logClock.leading(fsm.leaderTerm());
             try {
                 callbackExecutor.execute(proposer::appendNoop);
             } catch (RejectedExecutionException shuttingDown) {
@@ -359,15 +368,37 @@ public final class RaftPaymentStore implements PaymentStore {
                 "outcome of " + requestId));
     }
 
+    /**
+     * Submits {@code command}, stamped ({@link SubmissionStamps}) with the index this node knows
+     * committed, or with the stamp of an earlier call of the same request that this node remembers.
+     * A {@code forgotten} answer fails the call with {@link OutcomeForgottenException}.
+     */
     private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
             Function<CommandResult, T> decode) {
-        return admitted(operation, () -> router.submit(requestId, command).thenApply(result -> {
-            try {
-                return decode.apply(result);
-            } catch (IllegalArgumentException e) {
-                throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
-            }
-        }));
+        long stamp = stamps.stampFor(operation, requestId);
+        return admitted(operation, () -> router.submit(requestId, Commands.stamped(command, stamp))
+                .whenComplete((result, error) -> {
+                    if (error instanceof IndeterminateOutcomeException
+                            || error != null && error.getCause() instanceof IndeterminateOutcomeException) {
+                        stamps.indeterminate(operation, requestId, stamp);
+                    }
+                })
+                .thenApply(result -> {
+                    if (result.getOutcomeCase() == CommandResult.OutcomeCase.FORGOTTEN) {
+                        throw new OutcomeForgottenException(requestId, result.getForgotten());
+                    }
+                    try {
+                        return decode.apply(result);
+                    } catch (IllegalArgumentException e) {
+                        throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
+                    }
+                }));
+    }
+
+    /** An index this node knows committed: no entry appended from now on lies at or below it. */
+    private long knownCommitted() {
+        Node raft = groupService.getRaftNode();
+        return Math.max(fsm.appliedIndex(), raft == null ? 0 : raft.getLastCommittedIndex());
     }
 
     /** Admission control, then the call, with its outcome and latency counted as {@code operation}. */
@@ -502,6 +533,11 @@ public final class RaftPaymentStore implements PaymentStore {
     }
 
     /** What this node counted; read by {@link EscrowStoreMetrics}. */
+    /** This node's wall clock minus the group's log time ({@link LogClock#skewMillis()}). */
+    long clockSkewMillis() {
+        return logClock.skewMillis();
+    }
+
     StoreStats stats() {
         return stats;
     }

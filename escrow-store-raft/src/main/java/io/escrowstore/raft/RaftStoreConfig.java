@@ -180,7 +180,10 @@ public final class RaftStoreConfig {
         return dedupMaxEntries;
     }
 
-    /** How long, in log time, a request outcome is remembered at most. Default 10 min. */
+    /**
+     * How long, in log time, a request outcome is remembered at most. Default 10 min; 1 min to 7
+     * days and at least {@link #requestTimeout()}, so a call's own retries find its first outcome.
+     */
     public Duration dedupRetention() {
         return dedupRetention;
     }
@@ -520,6 +523,11 @@ public final class RaftStoreConfig {
                 throw new IllegalArgumentException("dedupMaxEntries must be 1000..10000000 but was " + dedupMaxEntries);
             }
             within("dedupRetention", dedupRetention, Duration.ofMinutes(1), Duration.ofDays(7));
+            if (dedupRetention.compareTo(requestTimeout) < 0) {
+                // a call retries with its request id until requestTimeout: its outcome must outlive that
+                throw new IllegalArgumentException("dedupRetention (" + dedupRetention + ") must be at least requestTimeout ("
+                        + requestTimeout + "): a call's retries must find the outcome of its first attempt");
+            }
             if (snapshotLogEntries != 0 && (snapshotLogEntries < 100 || snapshotLogEntries > 1_000_000_000L)) {
                 throw new IllegalArgumentException(
                         "snapshotLogEntries must be 0 or 100..1000000000 but was " + snapshotLogEntries);

@@ -7,6 +7,7 @@ import io.escrowstore.RejectReason;
 import io.escrowstore.Rejected;
 import io.escrowstore.ReleaseResult;
 import io.escrowstore.Released;
+import io.escrowstore.RequestId;
 import io.escrowstore.ReservationId;
 import io.escrowstore.ReserveResult;
 import io.escrowstore.Reserved;
@@ -87,6 +88,16 @@ final class Results {
 
     static CommandResult invalid(String why) {
         return CommandResult.newBuilder().setInvalid(why).build();
+    }
+
+    /**
+     * The answer to a request id the deduplication table does not know although it may have been
+     * applied: it was first submitted after {@code submittedAfter}, and outcomes recorded up to
+     * {@code evictedThrough} have been evicted. Neither applied nor refused by this entry.
+     */
+    static CommandResult forgotten(RequestId requestId, long submittedAfter, long evictedThrough) {
+        return CommandResult.newBuilder().setForgotten("request " + requestId + " was first submitted after log index "
+                + submittedAfter + " and outcomes recorded up to index " + evictedThrough + " have been evicted").build();
     }
 
     /** The answer to a read-index request: a read may be served once {@code index} is applied. */

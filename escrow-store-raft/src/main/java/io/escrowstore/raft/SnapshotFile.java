@@ -49,9 +49,21 @@ final class SnapshotFile {
     static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = "ESNP".getBytes(StandardCharsets.US_ASCII);
 
-    /** The content of a snapshot: the whole replicated state at one log index. */
+    /**
+     * The content of a snapshot: the whole replicated state at one log index.
+     *
+     * @param dedupEvictedThrough the deduplication table's eviction watermark ({@link DedupTable#evictedThrough()});
+     *     a snapshot of an older build has none and reads as 0
+     */
     record Content(long lastIncludedIndex, long logTimeMillis, List<ChannelState> channels,
-            List<Reservation> reservations, List<Settlement> settlements, List<DedupMsg> dedup) {
+            List<Reservation> reservations, List<Settlement> settlements, List<DedupMsg> dedup,
+            long dedupEvictedThrough) {
+
+        /** Content whose deduplication table never evicted an outcome. */
+        Content(long lastIncludedIndex, long logTimeMillis, List<ChannelState> channels,
+                List<Reservation> reservations, List<Settlement> settlements, List<DedupMsg> dedup) {
+            this(lastIncludedIndex, logTimeMillis, channels, reservations, settlements, dedup, 0);
+        }
     }
 
     private SnapshotFile() {
@@ -74,6 +86,7 @@ final class SnapshotFile {
                     .setReservationCount(content.reservations().size())
                     .setSettlementCount(content.settlements().size())
                     .setDedupCount(content.dedup().size())
+                    .setDedupEvictedThrough(content.dedupEvictedThrough())
                     .build());
             for (ChannelState state : content.channels()) {
                 writeDelimited(coded, ProtoMapper.toMsg(state));
@@ -190,7 +203,7 @@ final class SnapshotFile {
             throw new IOException("trailing bytes after the last record (the header counts fewer)");
         }
         return new Content(header.getLastIncludedIndex(), header.getLogTimeMillis(), channels, reservations,
-                settlements, dedup);
+                settlements, dedup, header.getDedupEvictedThrough());
     }
 
     /** A recorded outcome whose request id and result are readable, so loading it cannot fail halfway. */

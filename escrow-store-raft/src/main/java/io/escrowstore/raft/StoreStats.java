@@ -3,6 +3,7 @@ package io.escrowstore.raft;
 import io.escrowstore.Accepted;
 import io.escrowstore.IndeterminateOutcomeException;
 import io.escrowstore.NoQuorumException;
+import io.escrowstore.OutcomeForgottenException;
 import io.escrowstore.RejectReason;
 import io.escrowstore.Rejected;
 import io.escrowstore.StoreClosedException;
@@ -73,7 +74,8 @@ final class StoreStats {
             claimsAccepted.increment();
         } else if (result instanceof Rejected rejected) {
             claimsRejected.get(rejected.reason()).increment();
-        } else if (outcome.equals("indeterminate")) {
+        } else if (outcome.equals("indeterminate") || outcome.equals("forgotten")) {
+            // both leave it unknown to the caller whether the claim was applied
             claimsIndeterminate.increment();
         } else {
             claimsNotApplied.increment();
@@ -90,6 +92,9 @@ final class StoreStats {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof IndeterminateOutcomeException) {
             return "indeterminate";
+        }
+        if (cause instanceof OutcomeForgottenException) {
+            return "forgotten";
         }
         if (cause instanceof NoQuorumException) {
             return "no_quorum";

@@ -418,22 +418,41 @@ class CommandApplierTest {
     @Nested
     class DedupTableOrder {
         @Test
-        void evictionRemovesOldestFirstAndKeepsLogOrderAcrossReplace() {
+        void evictionRemovesOldestFirstAndKeepsLogOrderAndWatermarkAcrossReplace() {
             DedupTable table = new DedupTable();
             for (int i = 0; i < 5; i++) {
-                table.record(new RequestId("r" + i), new byte[] {(byte) i}, 100 + i, new byte[32], 10);
+                table.record(new RequestId("r" + i), new byte[] {(byte) i}, 100 + i, 10 + i, new byte[32], 10);
             }
 
             table.evict(104, 3, 1_000);
 
             assertThat(table.copy()).extracting(m -> m.getRequestId()).containsExactly("r2", "r3", "r4");
+            assertThat(table.evictedThrough()).isEqualTo(11);
             DedupTable restored = new DedupTable();
-            restored.replaceAll(table.copy());
+            restored.replaceAll(table.copy(), table.evictedThrough());
             assertThat(restored.copy()).isEqualTo(table.copy());
+            assertThat(restored.evictedThrough()).isEqualTo(11);
             restored.evict(203, 3, 100);
             assertThat(restored.copy()).extracting(m -> m.getRequestId()).containsExactly("r3", "r4");
+            assertThat(restored.evictedThrough()).isEqualTo(12);
             assertThat(restored.find(10, new RequestId("r2"))).isEmpty();
             assertThat(restored.find(10, new RequestId("r4"))).isPresent();
+        }
+
+        @Test
+        void evictingAnOutcomeRecordedWithoutAnIndexLeavesTheWatermark() {
+            DedupTable table = new DedupTable();
+            table.record(new RequestId("old"), new byte[] {1}, 100, 0, new byte[32], 10);
+            table.record(new RequestId("new"), new byte[] {2}, 101, 8, new byte[32], 10);
+            table.record(new RequestId("newer"), new byte[] {3}, 102, 9, new byte[32], 10);
+
+            table.evict(101, 2, 1_000);
+            long afterUnindexed = table.evictedThrough();
+            table.evict(101, 1, 1_000);
+
+            assertThat(afterUnindexed).isZero();
+            assertThat(table.copy()).extracting(m -> m.getRequestId()).containsExactly("newer");
+            assertThat(table.evictedThrough()).isEqualTo(8);
         }
     }
 }

@@ -168,6 +168,16 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void dedupRetentionShorterThanTheRequestTimeoutIsRefusedNamingBothFields() {
+        assertThatThrownBy(() -> minimal().requestTimeout(Duration.ofMinutes(5)).dedupRetention(Duration.ofMinutes(2))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dedupRetention").hasMessageContaining("requestTimeout");
+        assertThat(minimal().requestTimeout(Duration.ofMinutes(2)).dedupRetention(Duration.ofMinutes(2)).build()
+                .dedupRetention()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void singleNodeGroupIsAllowed() {
         assertThat(minimal().members(List.of(A)).build().members()).containsExactly(A);
     }

@@ -48,6 +48,7 @@ public final class EscrowCluster implements AutoCloseable {
     private static final ChannelId BARRIER_CHANNEL = ChannelId.of(0);
 
     private final List<RaftStoreConfig> configs = new CopyOnWriteArrayList<>();
+    private final List<SkewableClock> clocks = new CopyOnWriteArrayList<>();
     /** Grown (copied) under this cluster's monitor by {@link #addNode}. */
     private volatile RaftPaymentStore[] nodes;
     /** Nodes removed from the group: never restarted. */
@@ -69,7 +70,9 @@ public final class EscrowCluster implements AutoCloseable {
         String raftGroup = "escrow-test-" + ProcessHandle.current().pid() + "-" + GROUPS.incrementAndGet();
         List<RaftStoreConfig> all = new ArrayList<>();
         for (int i = 0; i < builder.nodes; i++) {
+            clocks.add(new SkewableClock());
             all.add(builder.nodeSettings.apply(RaftStoreConfig.builder()
+                    .timeSource(clocks.get(i))
                     .unsafePlaintext()
                     .groupId(builder.groupId)
                     .raftGroup(raftGroup)
@@ -127,6 +130,11 @@ public final class EscrowCluster implements AutoCloseable {
     /** The chain group id every node serves. */
     public GroupId groupId() {
         return configs.get(0).groupId();
+    }
+
+    /** The clocks node {@code i} reads (its config's {@code timeSource}): skew its wall clock to test clock faults. */
+    public SkewableClock clock(int i) {
+        return clocks.get(i);
     }
 
     /** The configuration of node {@code i}. */
@@ -248,8 +256,9 @@ public final class EscrowCluster implements AutoCloseable {
         Member self = new Member("127.0.0.1", port);
         List<Member> members = new ArrayList<>(configs.get(0).members());
         members.add(self);
+        clocks.add(new SkewableClock());
         configs.add(configs.get(0).toBuilder().self(self).members(members).dataDir(dataRoot.resolve("node-" + index))
-                .joining(true).build());
+                .timeSource(clocks.get(index)).joining(true).build());
         nodes = Arrays.copyOf(nodes, index + 1);
         nodes[index] = open(index);
         return index;
