@@ -115,12 +115,10 @@ public final class PaidServiceStory {
             Address sender = ClaimMessage.addressOf(accounts.sender());
             Address recipient = ClaimMessage.addressOf(accounts.recipient());
             GroupId group = new GroupId(Hash.sha3("paid-service demo group".getBytes(StandardCharsets.UTF_8)));
-            contracts.token().mint(accounts.deployer(), sender, CHANNEL_VALUE);
-            contracts.token().approve(accounts.sender(), contracts.mpe().address(), CHANNEL_VALUE);
-            contracts.mpe().deposit(accounts.sender(), CHANNEL_VALUE);
-            BigInteger expiration = ethereum.blockNumber().add(CHANNEL_LIFETIME_BLOCKS);
-            ChannelId channel = contracts.mpe().openChannel(accounts.sender(), ClaimMessage.addressOf(accounts.signer()),
-                    recipient, group, CHANNEL_VALUE, expiration);
+            ChannelId channel = ChannelOpening.open(ethereum, contracts, accounts.deployer(), accounts.sender(),
+                    ClaimMessage.addressOf(accounts.signer()), recipient, group, CHANNEL_VALUE, CHANNEL_LIFETIME_BLOCKS,
+                    1).get(0);
+            BigInteger expiration = contracts.mpe().channel(channel).orElseThrow().expiration();
             say.accept("client " + sender + " approved and deposited " + CHANNEL_VALUE + " tokens and opened "
                     + channel + " on chain: signer " + ClaimMessage.addressOf(accounts.signer()) + ", recipient "
                     + recipient + ", value " + CHANNEL_VALUE + ", expires at block " + expiration);
@@ -148,9 +146,10 @@ public final class PaidServiceStory {
 
         Replica witness = replicas.alive().get(0);
         long before = channelStatus(witness).getRevision();
-        Status.Code forged = callRefused(witness, client.sign(client.nonce(), nextAmount(), randomKey()));
+        Status forged = call(witness, client.sign(client.nonce(), nextAmount(), randomKey()));
         long after = channelStatus(witness).getRevision();
-        say.accept("forged signature (a key that is neither signer nor sender): " + forged + "; the channel's store"
+        say.accept("forged signature (a key that is neither signer nor sender): " + describe(forged)
+                + "; the channel's store"
                 + " revision is " + after + " as before (" + before + "): the store was never asked");
 
         Replica leader = replicas.awaitLeader(LEADER_TIMEOUT);
@@ -187,7 +186,7 @@ public final class PaidServiceStory {
         say.accept("final check: recipient's escrow balance on chain " + balance + " "
                 + (balance.equals(acceptedTotal) ? "==" : "!=") + " sum of the " + accepted.size()
                 + " accepted payments " + acceptedTotal);
-        return new Report(channel, servedBy, doubleSend, replay, forged, before, after, servedAfterKill, nonceBefore,
+        return new Report(channel, servedBy, doubleSend, replay, forged.getCode(), before, after, servedAfterKill, nonceBefore,
                 nonceAfter, paidUnderNewNonce, acceptedTotal, balance);
     }
 
@@ -220,43 +219,46 @@ public final class PaidServiceStory {
         List<Replica> two = replicas.alive().subList(0, 2);
         Payment payment = client.nextPayment();
         CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Status.Code>> calls = two.stream().map(r -> CompletableFuture.supplyAsync(() -> {
+        List<CompletableFuture<Status>> calls = two.stream().map(r -> CompletableFuture.supplyAsync(() -> {
             start.countDown();
             try {
                 start.await();
-                PayingClient.add(r.channel(), payment, 1, 1);
-                return Status.Code.OK;
-            } catch (StatusRuntimeException e) {
-                return e.getStatus().getCode();
+                return call(r, payment);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Status.Code.CANCELLED;
+                return Status.CANCELLED;
             }
         })).toList();
-        List<Status.Code> codes = calls.stream().map(CompletableFuture::join).toList();
+        List<Status> statuses = calls.stream().map(CompletableFuture::join).toList();
+        List<Status.Code> codes = statuses.stream().map(Status::getCode).toList();
         if (codes.stream().filter(Status.Code.OK::equals).count() == 1) {
             client.accepted(payment);
             accepted.add(payment);
         }
         say.accept("the same signed payment (amount " + payment.amount() + ") sent to " + two.get(0).name() + " and "
-                + two.get(1).name() + " at once: " + codes);
+                + two.get(1).name() + " at once: " + statuses.stream().map(PaidServiceStory::describe).toList());
         return codes;
     }
 
     private Status.Code replayFirstPayment() {
         Payment first = accepted.get(0);
-        Status.Code code = callRefused(nextAlive(), first);
-        say.accept("replay of the first payment (amount " + first.amount() + "): " + code);
-        return code;
+        Status status = call(nextAlive(), first);
+        say.accept("replay of the first payment (amount " + first.amount() + "): " + describe(status));
+        return status.getCode();
     }
 
-    private Status.Code callRefused(Replica replica, Payment payment) {
+    private static Status call(Replica replica, Payment payment) {
         try {
             PayingClient.add(replica.channel(), payment, 0, 0);
-            return Status.Code.OK;
+            return Status.OK;
         } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
+            return e.getStatus();
         }
+    }
+
+    private static String describe(Status status) {
+        return status.getDescription() == null ? status.getCode().toString()
+                : status.getCode() + " (" + status.getDescription() + ")";
     }
 
     private NodeStatusReply channelStatus(Replica replica) {
