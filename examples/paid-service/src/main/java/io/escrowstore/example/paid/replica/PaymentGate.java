@@ -93,7 +93,7 @@ public final class PaymentGate {
             case CHANNEL_BUSY, SETTLEMENT_PENDING -> Refusal.CHANNEL_BUSY;
             case RESERVATION_EXPIRED, UNKNOWN_RESERVATION, NOTHING_TO_SETTLE ->
                     throw new IllegalStateException("claim answered " + rejected.reason());
-        }, rejected.reason() + ", " + sent);
+        }, sent);
     }
 
     private static Decision refuse(Refusal refusal, String message) {
