@@ -3,7 +3,6 @@ package io.escrowstore.example.paid.chain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +59,7 @@ public final class LocalChain implements AutoCloseable {
         if (!installed(dir)) {
             throw new IllegalStateException("the chain's npm packages are not installed: run `npm ci` in " + dir);
         }
-        int port = freePort();
+        int port = LoopbackPorts.free();
         List<String> command = new ArrayList<>(List.of("node",
                 dir.resolve("node_modules/ganache/dist/node/cli.js").toString(),
                 "--server.host", "127.0.0.1", "--server.port", Integer.toString(port),
@@ -106,14 +105,6 @@ public final class LocalChain implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new IllegalStateException("interrupted while starting the chain", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.escrowstore.example.paid.story;
 
 import io.escrowstore.GroupId;
+import io.escrowstore.example.paid.chain.LoopbackPorts;
 import io.escrowstore.example.paid.proto.NodeStatusReply;
 import io.escrowstore.example.paid.proto.NodeStatusRequest;
 import io.escrowstore.example.paid.proto.ProviderControlGrpc;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +56,8 @@ final class ReplicaCluster implements AutoCloseable {
         List<Integer> raftPorts = new ArrayList<>();
         List<Integer> grpcPorts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            raftPorts.add(freePort());
-            grpcPorts.add(freePort());
+            raftPorts.add(LoopbackPorts.free());
+            grpcPorts.add(LoopbackPorts.free());
         }
         String members = raftPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         List<Replica> started = new ArrayList<>();
@@ -174,14 +174,6 @@ final class ReplicaCluster implements AutoCloseable {
             replica.process().waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
