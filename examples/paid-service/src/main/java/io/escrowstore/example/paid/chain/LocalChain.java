@@ -14,8 +14,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * A local Ethereum chain: ganache 7 from the example's {@code chain/node_modules}, run by Node on
- * loopback, each transaction mined into its own block at once. Started with the given accounts
- * funded; stopped (the process destroyed) by {@link #close()}.
+ * loopback ({@code chain/start-chain.js}), each transaction mined into its own block at once.
+ * Started with the given accounts funded; stopped (the process destroyed) by {@link #close()}, and
+ * by itself when this JVM dies (its standard input, a pipe from this JVM, closes).
  */
 public final class LocalChain implements AutoCloseable {
     private static final BigInteger ONE_THOUSAND_ETHER = BigInteger.TEN.pow(21);
@@ -60,8 +61,7 @@ public final class LocalChain implements AutoCloseable {
             throw new IllegalStateException("the chain's npm packages are not installed: run `npm ci` in " + dir);
         }
         int port = LoopbackPorts.free();
-        List<String> command = new ArrayList<>(List.of("node",
-                dir.resolve("node_modules/ganache/dist/node/cli.js").toString(),
+        List<String> command = new ArrayList<>(List.of("node", dir.resolve("start-chain.js").toString(),
                 "--server.host", "127.0.0.1", "--server.port", Integer.toString(port),
                 "--chain.chainId", Long.toString(Ethereum.CHAIN_ID), "--logging.quiet"));
         for (ECKeyPair key : funded) {

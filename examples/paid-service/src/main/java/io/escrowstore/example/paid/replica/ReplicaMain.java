@@ -27,13 +27,14 @@ import java.util.Map;
  * other replicas' nodes), the paid Calculator behind the {@link PaymentInterceptor}, and the
  * provider control API, all on loopback. Arguments are {@code key=value}: name, self, members,
  * data, grpcPort, chainUrl, mpe, recipient, group, price, threshold, keyStore, trustStore,
- * storePassword. Prints {@code @@ READY} on stdout once it serves; runs until killed.
+ * storePassword. Prints {@code @@ READY} on stdout once it serves; runs until killed or until its
+ * standard input closes (the process that started it is gone), so no replica outlives its story.
  */
 public final class ReplicaMain {
     private ReplicaMain() {
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         System.setOut(System.err); // stdout carries the READY line only
         Map<String, String> a = parse(args);
@@ -65,7 +66,11 @@ public final class ReplicaMain {
         }, "replica-shutdown"));
         out.println("@@ READY");
         out.flush();
-        server.awaitTermination();
+        while (System.in.read() >= 0) {
+            // nothing is sent on standard input; it only closes when the parent process is gone
+        }
+        System.exit(0); // runs the shutdown hook
+
     }
 
     private static Map<String, String> parse(String[] args) {
