@@ -5,6 +5,7 @@ import io.escrowstore.ChannelId;
 import java.math.BigInteger;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A replica's cache of channels as read from chain ("chain views"). A view is read again when a new
@@ -17,16 +18,18 @@ public final class ChannelViews {
     }
 
     private final ChainReader chain;
+    private final Supplier<BigInteger> currentBlock;
     private final ConcurrentHashMap<ChannelId, Entry> cache = new ConcurrentHashMap<>();
 
-    /** Views read from {@code chain}. */
-    public ChannelViews(ChainReader chain) {
+    /** Views read from {@code chain}, at the block number {@code currentBlock} gives (e.g. a {@link BlockFollower}). */
+    public ChannelViews(ChainReader chain, Supplier<BigInteger> currentBlock) {
         this.chain = chain;
+        this.currentBlock = currentBlock;
     }
 
-    /** The latest block number, read from chain. */
+    /** The current block number. */
     public BigInteger blockNumber() {
-        return chain.blockNumber();
+        return currentBlock.get();
     }
 
     /**

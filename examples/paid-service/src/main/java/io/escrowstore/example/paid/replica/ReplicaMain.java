@@ -31,6 +31,9 @@ import java.util.Map;
  * standard input closes (the process that started it is gone), so no replica outlives its story.
  */
 public final class ReplicaMain {
+    /** How often the replica reads the chain's block number; a local chain mines on demand, mainnet every ~12 s. */
+    private static final Duration BLOCK_POLL = Duration.ofMillis(200);
+
     private ReplicaMain() {
     }
 
@@ -51,9 +54,11 @@ public final class ReplicaMain {
                 .build());
         Ethereum chain = Ethereum.connect(a.get("chainUrl"));
         MultiPartyEscrow mpe = new MultiPartyEscrow(chain, Address.fromHex(a.get("mpe")));
+        EscrowChainReader reader = new EscrowChainReader(chain, mpe);
+        BlockFollower blocks = new BlockFollower(reader, BLOCK_POLL);
         PaymentGate gate = new PaymentGate(new PaymentGate.Terms(mpe.address(), Address.fromHex(a.get("recipient")),
                 GroupId.fromHex(a.get("group")), new BigInteger(a.get("price")), new BigInteger(a.get("threshold"))),
-                new ChannelViews(new EscrowChainReader(chain, mpe)), store);
+                new ChannelViews(reader, blocks), store);
         String name = a.get("name");
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("grpcPort"))))
                 .addService(ServerInterceptors.intercept(new CalculatorService(name), new PaymentInterceptor(gate)))
@@ -61,6 +66,7 @@ public final class ReplicaMain {
                 .build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdownNow();
+            blocks.close();
             store.close();
             chain.close();
         }, "replica-shutdown"));

@@ -69,7 +69,7 @@ class PaymentInterceptorTest {
                 .maxElectionDelay(Duration.ofMillis(100)).requestTimeout(Duration.ofSeconds(5)).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> store.status().isLeader());
         PaymentGate gate = new PaymentGate(new PaymentGate.Terms(MPE, RECIPIENT, GROUP, PRICE, THRESHOLD),
-                new ChannelViews(chain), store);
+                new ChannelViews(chain, chain::blockNumber), store);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(new CalculatorService("r1"), new PaymentInterceptor(gate)))
