@@ -7,6 +7,7 @@ import io.escrowstore.GroupId;
 import io.escrowstore.Settlement;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.web3j.abi.EventEncoder;
@@ -122,8 +123,8 @@ public final class MultiPartyEscrow {
             amounts.add(new Uint256(s.amount()));
             sendbacks.add(new Bool(false));
             vs.add(new Uint8(sig[64] & 0xff));
-            rs.add(new Bytes32(java.util.Arrays.copyOfRange(sig, 0, 32)));
-            ss.add(new Bytes32(java.util.Arrays.copyOfRange(sig, 32, 64)));
+            rs.add(new Bytes32(Arrays.copyOfRange(sig, 0, 32)));
+            ss.add(new Bytes32(Arrays.copyOfRange(sig, 32, 64)));
         }
         return chain.send(recipient, address.toHex(), new Function("multiChannelClaim", List.of(
                 new DynamicArray<>(Uint256.class, ids), new DynamicArray<>(Uint256.class, amounts),

@@ -1,5 +1,6 @@
 package io.escrowstore.example.paid.replica;
 
+import com.google.protobuf.ByteString;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.PaymentStore;
@@ -17,10 +18,10 @@ import io.escrowstore.example.paid.proto.ProviderControlGrpc;
 import io.escrowstore.example.paid.proto.StartClaimsRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import com.google.protobuf.ByteString;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The provider's unpaid control API of a replica, for the treasurer (who holds the recipient's key)
@@ -78,7 +79,7 @@ public final class ProviderControlService extends ProviderControlGrpc.ProviderCo
         });
     }
 
-    private static <T> void answer(StreamObserver<T> response, java.util.function.Supplier<T> work) {
+    private static <T> void answer(StreamObserver<T> response, Supplier<T> work) {
         T reply;
         try {
             reply = work.get();
