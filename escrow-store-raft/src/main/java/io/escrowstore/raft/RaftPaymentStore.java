@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -87,6 +88,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService snapshotWriter;
     private final StoreStats stats = new StoreStats();
+    private final EngineFailure engineFailure;
     private final AdminClient adminClient;
     private final AdminService adminService;
     private final RaftClusterAdmin admin;
@@ -125,6 +127,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
                 snapshotPolicy, config.unsafeSkipRequestDedup());
+        this.engineFailure = new EngineFailure(name, config.dataDir());
+        fsm.whenFailed(engineFailure::engineFailed);
 
         RpcSerializer.register();
         com.alipay.remoting.rpc.RpcServer boltServer =
@@ -134,7 +138,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         RpcServer rpcServer = new BoltRpcServer(boltServer);
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
+        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm,
+                NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, System::currentTimeMillis,
                 config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
@@ -381,9 +386,9 @@ public final class RaftPaymentStore implements PaymentStore {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
-        if (fsm.failed()) {
-            return CompletableFuture.failedFuture(new StoreUnavailableException(
-                    "node " + name + " stopped serving after an internal error; see its log"));
+        StoreUnavailableException stopped = engineFailure.unavailable();
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
         }
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.failedFuture(new StoreOverloadedException(
@@ -502,6 +507,11 @@ public final class RaftPaymentStore implements PaymentStore {
     /** What this node counted; read by {@link EscrowStoreMetrics}. */
     StoreStats stats() {
         return stats;
+    }
+
+    /** Why the Raft engine stopped, once it has; read by {@link EscrowStoreMetrics}. */
+    EngineFailure engineFailure() {
+        return engineFailure;
     }
 
     PaymentStateMachine stateMachine() {
