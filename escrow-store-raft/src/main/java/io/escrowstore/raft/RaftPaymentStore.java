@@ -419,8 +419,16 @@ public final class RaftPaymentStore implements PaymentStore {
     public StoreStatus status() {
         // jraft's applied index also counts configuration entries but moves only after the whole
         // batch; the state machine's moves before a caller's result is handed over (read your writes)
-        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(),
-                Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex()));
+        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(), appliedIndex());
+    }
+
+    private long appliedIndex() {
+        try {
+            return Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex());
+        } catch (IllegalStateException notActive) {
+            // jraft answers only while the node runs; one stopped on an error keeps what it applied
+            return fsm.appliedIndex();
+        }
     }
 
     /**

@@ -53,6 +53,7 @@ class DiskFaultTest {
     void nodeThatCannotWriteTheTermOfAVoteRequestRefusesTheVoteAndStops() {
         try (EscrowCluster cluster = startCluster()) {
             int follower = cluster.follower();
+            cluster.awaitConvergence();
             cluster.network().isolate(follower);
             cluster.disk(follower).failTermAndVoteWrites();
 
@@ -72,6 +73,7 @@ class DiskFaultTest {
     void nodeThatCannotWriteItsVoteDoesNotGrantItAndStops() {
         try (EscrowCluster cluster = startCluster()) {
             int follower = cluster.follower();
+            cluster.awaitConvergence();
             cluster.network().isolate(follower);
             Object refusedForItsLog = requestVote(cluster, follower, HIGH_TERM, 0, 0);
             assertNotGranted(refusedForItsLog);
@@ -169,6 +171,7 @@ class DiskFaultTest {
                 .hasMessageContaining("stopped serving")
                 .hasMessageContaining(what)
                 .hasMessageContaining("bytes usable");
+        assertThat(cluster.node(node).status().leader()).as("status of a stopped node").isEmpty();
     }
 
     /** Closes the stopped node, clears its disk faults, reopens it: it catches up with the others. */
