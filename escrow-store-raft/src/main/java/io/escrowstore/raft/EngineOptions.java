@@ -1,5 +1,6 @@
 package io.escrowstore.raft;
 
+import com.alipay.sofa.jraft.JRaftServiceFactory;
 import com.alipay.sofa.jraft.StateMachine;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.option.NodeOptions;
@@ -12,7 +13,8 @@ import java.time.Duration;
  * fsync of every entry ({@code sync}) and of term/vote ({@code syncMeta}), entry checksums,
  * read-index reads (never clock-based leases), and the unauthenticated CLI service disabled.
  * Snapshots by log growth are not jraft's {@code snapshotLogIndexMargin} (which would also cancel
- * manual snapshots) but {@link SnapshotPolicy}.
+ * manual snapshots) but {@link SnapshotPolicy}. The node's storage comes from
+ * {@link DurableServiceFactory}, so a failed term/vote write stops the node before a vote leaves.
  */
 final class EngineOptions {
     private EngineOptions() {
@@ -27,7 +29,14 @@ final class EngineOptions {
         return (int) Math.max(10, electionTimeout.toMillis() / heartbeatInterval.toMillis());
     }
 
-    static NodeOptions of(RaftStoreConfig config, StateMachine fsm) {
+    /**
+     * @param storage creates the node's log, metadata and snapshot storage: in a store,
+     *     {@link NodeOptions#defaultServiceFactory}, the one jraft's service loader chose (jraft's own
+     *     unless the class path lists a higher {@code @SPI} priority, as the testkit's fault-injecting
+     *     factory does)
+     * @param failure told when a term/vote write fails
+     */
+    static NodeOptions of(RaftStoreConfig config, StateMachine fsm, JRaftServiceFactory storage, EngineFailure failure) {
         RaftOptions raft = new RaftOptions();
         raft.setSync(true);
         raft.setSyncMeta(true);
@@ -53,6 +62,7 @@ final class EngineOptions {
         options.setLogUri(config.dataDir().resolve("log").toString());
         options.setRaftMetaUri(config.dataDir().resolve("meta").toString());
         options.setSnapshotUri(config.dataDir().resolve("snapshot").toString());
+        options.setServiceFactory(new DurableServiceFactory(storage, failure));
         return options;
     }
 }

@@ -62,6 +62,9 @@ import java.util.stream.Stream;
  *       total duration); {@code escrow.snapshot.index} gauge; {@code escrow.snapshots.log.growth}
  *       counter (snapshots taken by the log-growth policy).</li>
  *   <li>{@code escrow.disk.bytes} gauge, {@code dir} = log | snapshot | meta.</li>
+ *   <li>{@code escrow.raft.failed} gauge, {@code source} = log | meta | snapshot | other: 1 for the
+ *       storage whose failed write (or, for {@code other}, the engine error) stopped the node's Raft
+ *       engine, else 0; a stopped node refuses every call until it is reopened.</li>
  *   <li>{@code escrow.channels}, {@code escrow.reservations} ({@code state} = live | expired),
  *       {@code escrow.settlements.pending}, {@code escrow.requests.inflight}: gauges.</li>
  *   <li>{@code escrow.clock.skew.millis} gauge: this node's wall clock minus the group's log time
@@ -124,6 +127,12 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
         binding.gauge("escrow.snapshot.index", store, s -> s.stateMachine().lastSnapshotIndex());
         for (String dir : List.of("log", "snapshot", "meta")) {
             binding.gauge("escrow.disk.bytes", store, s -> bytesUnder(s.config().dataDir().resolve(dir)), "dir", dir);
+        }
+        for (EngineFailure.Source source : EngineFailure.Source.values()) {
+            binding.gauge("escrow.raft.failed", store, s -> {
+                EngineFailure.Failure failure = s.engineFailure().failure();
+                return failure != null && failure.source() == source ? 1 : 0;
+            }, "source", source.tag());
         }
         binding.gauge("escrow.channels", store, s -> s.stateMachine().channelCount());
         binding.gauge("escrow.reservations", store, s -> s.stateMachine().reservationAndSettlementCounts()[0],

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
     private volatile Runnable whenLeading = () -> { };
     private volatile LongConsumer appliedLogTime = logTime -> { };
+    private volatile Consumer<RaftException> whenFailed = this::logFailure;
     private volatile long knownTerm;
     private final MembershipView membership;
     private final SnapshotPolicy snapshotPolicy;
@@ -286,6 +288,18 @@ final class PaymentStateMachine extends StateMachineAdapter {
     @Override
     public void onError(RaftException e) {
         failed = true;
+        whenFailed.accept(e);
+    }
+
+    /**
+     * Replaces what happens when jraft reports an error, once per node (by default: an ERROR log);
+     * runs on the FSM thread and must only record or hand work off.
+     */
+    void whenFailed(Consumer<RaftException> action) {
+        whenFailed = action;
+    }
+
+    private void logFailure(RaftException e) {
         LOG.error("{}: the Raft node failed and stopped serving: {}", name, e.getStatus(), e);
     }
 

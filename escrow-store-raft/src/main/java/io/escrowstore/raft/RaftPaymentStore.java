@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -93,6 +94,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private final StoreStats stats = new StoreStats();
     private final LogClock logClock;
     private final SubmissionStamps stamps = new SubmissionStamps(this::knownCommitted, REMEMBERED_STAMPS);
+    private final EngineFailure engineFailure;
     private final AdminClient adminClient;
     private final AdminService adminService;
     private final RaftClusterAdmin admin;
@@ -131,6 +133,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
                 snapshotPolicy, config.unsafeSkipRequestDedup());
+        this.engineFailure = new EngineFailure(name, config.dataDir());
+        fsm.whenFailed(engineFailure::engineFailed);
 
         RpcSerializer.register();
         com.alipay.remoting.rpc.RpcServer boltServer =
@@ -140,7 +144,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         RpcServer rpcServer = new BoltRpcServer(boltServer);
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm), rpcServer);
+        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm,
+                NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         this.logClock = new LogClock(config.timeSource(), name);
         fsm.whenApplied(logClock::observe);
@@ -414,9 +419,9 @@ public final class RaftPaymentStore implements PaymentStore {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
-        if (fsm.failed()) {
-            return CompletableFuture.failedFuture(new StoreUnavailableException(
-                    "node " + name + " stopped serving after an internal error; see its log"));
+        StoreUnavailableException stopped = engineFailure.unavailable();
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
         }
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.failedFuture(new StoreOverloadedException(
@@ -447,8 +452,16 @@ public final class RaftPaymentStore implements PaymentStore {
     public StoreStatus status() {
         // jraft's applied index also counts configuration entries but moves only after the whole
         // batch; the state machine's moves before a caller's result is handed over (read your writes)
-        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(),
-                Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex()));
+        return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(), appliedIndex());
+    }
+
+    private long appliedIndex() {
+        try {
+            return Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex());
+        } catch (IllegalStateException notActive) {
+            // jraft answers only while the node runs; one stopped on an error keeps what it applied
+            return fsm.appliedIndex();
+        }
     }
 
     /**
@@ -540,6 +553,11 @@ public final class RaftPaymentStore implements PaymentStore {
 
     StoreStats stats() {
         return stats;
+    }
+
+    /** Why the Raft engine stopped, once it has; read by {@link EscrowStoreMetrics}. */
+    EngineFailure engineFailure() {
+        return engineFailure;
     }
 
     PaymentStateMachine stateMachine() {

@@ -1,11 +1,16 @@
 package io.escrowstore.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.alipay.sofa.jraft.entity.EnumOutter.ErrorType;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
 import io.escrowstore.Accepted;
 import io.escrowstore.ChannelId;
 import io.escrowstore.Rejected;
+import io.escrowstore.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,6 +90,31 @@ class EscrowStoreMetricsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !registry.find("jraft.histogram").meters().isEmpty());
         assertThat(registry.get("jraft.histogram").tag("stat", "count").gauges())
                 .anySatisfy(gauge -> assertThat(gauge.value()).isPositive());
+    }
+
+    @Test
+    void anEngineErrorRefusesCallsNamingTheFailedWriteAndShowsInTheFailedGauge() {
+        store = open(false);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        metrics = new EscrowStoreMetrics(store);
+        metrics.bindTo(registry);
+        assertThat(registry.get("escrow.raft.failed").tag("source", "log").gauge().value()).isZero();
+
+        store.stateMachine().onError(new RaftException(ErrorType.ERROR_TYPE_LOG, RaftError.EIO,
+                "Fail to append log entries"));
+        store.stateMachine().onError(new RaftException(ErrorType.ERROR_TYPE_SNAPSHOT, RaftError.EIO,
+                "Fail to save snapshot."));
+
+        assertThat(registry.get("escrow.raft.failed").tag("source", "log").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("escrow.raft.failed").tag("source", "snapshot").gauge().value())
+                .as("the first failure is the one reported").isZero();
+        assertThatThrownBy(() -> store.claim(RaftPaymentStoreTest.claim(1, 10)))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("stopped serving")
+                .hasMessageContaining("failed write of the Raft log (Fail to append log entries)")
+                .hasMessageContaining("bytes usable on the file system of " + dataDir);
+        assertThat(registry.get("escrow.requests").tags("operation", "claim", "outcome", "unavailable").timer()
+                .count()).isEqualTo(1);
     }
 
     private RaftPaymentStore open(boolean raftMetrics) {

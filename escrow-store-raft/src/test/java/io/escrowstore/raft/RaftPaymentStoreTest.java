@@ -58,12 +58,14 @@ class RaftPaymentStoreTest {
 
     @Test
     void engineRunsWithEveryDurabilityAndSafetySettingOn() {
-        NodeOptions options = EngineOptions.of(config(freePort()), null);
+        NodeOptions options = EngineOptions.of(config(freePort()), null, NodeOptions.defaultServiceFactory, null);
         assertThat(options.getRaftOptions().isSync()).isTrue();
         assertThat(options.getRaftOptions().isSyncMeta()).isTrue();
         assertThat(options.getRaftOptions().isEnableLogEntryChecksum()).isTrue();
         assertThat(options.getRaftOptions().getReadOnlyOptions()).isEqualTo(ReadOnlyOption.ReadOnlySafe);
         assertThat(options.isDisableCli()).isTrue();
+        assertThat(options.getServiceFactory().createRaftMetaStorage("meta", options.getRaftOptions()))
+                .as("term/vote writes that stop the node when they fail").isInstanceOf(DurableMetaStorage.class);
     }
 
     @Test
@@ -74,11 +76,11 @@ class RaftPaymentStoreTest {
         assertThat(EngineOptions.heartbeatFactor(Duration.ofMillis(50), tenMillis)).isEqualTo(10);
         assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1), Duration.ofMillis(100))).isEqualTo(10);
         assertThat(EngineOptions.heartbeatFactor(Duration.ofSeconds(1), Duration.ofMillis(500))).isEqualTo(10);
-        NodeOptions byDefault = EngineOptions.of(config(freePort()), null);
+        NodeOptions byDefault = EngineOptions.of(config(freePort()), null, NodeOptions.defaultServiceFactory, null);
         assertThat(byDefault.getElectionTimeoutMs() / byDefault.getRaftOptions().getElectionHeartbeatFactor())
                 .isEqualTo(10);
         NodeOptions slower = EngineOptions.of(config(freePort()).toBuilder().electionTimeout(Duration.ofSeconds(1))
-                .heartbeatInterval(Duration.ofMillis(50)).build(), null);
+                .heartbeatInterval(Duration.ofMillis(50)).build(), null, NodeOptions.defaultServiceFactory, null);
         assertThat(slower.getElectionTimeoutMs() / slower.getRaftOptions().getElectionHeartbeatFactor()).isEqualTo(50);
     }
 

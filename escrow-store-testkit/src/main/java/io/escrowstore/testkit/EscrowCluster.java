@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * N store nodes in this JVM on free loopback ports and temporary data directories, with lowered
  * election timeouts. Nodes are addressed by index {@code 0..size-1}; a stopped node keeps its data
  * directory and port, so {@link #restart} brings it back with its log and snapshots. The links
- * between the nodes can be cut, slowed and made lossy through {@link #network()}.
+ * between the nodes can be cut, slowed and made lossy through {@link #network()}, and each node's
+ * disk can be made to fail through {@link #disk(int)}.
  * {@link #close()} stops every node, waits for them, checks none is left registered in jraft's
  * JVM-global node manager, and deletes the data. {@link #addNode} and {@link #retire} grow and
  * shrink the set of running nodes for membership changes.
@@ -49,6 +50,8 @@ public final class EscrowCluster implements AutoCloseable {
 
     private final List<RaftStoreConfig> configs = new CopyOnWriteArrayList<>();
     private final List<SkewableClock> clocks = new CopyOnWriteArrayList<>();
+    /** Node i's disk faults, registered for its data directory while the cluster is open. */
+    private final List<DiskFaults> disks = new CopyOnWriteArrayList<>();
     /** Grown (copied) under this cluster's monitor by {@link #addNode}. */
     private volatile RaftPaymentStore[] nodes;
     /** Nodes removed from the group: never restarted. */
@@ -86,11 +89,13 @@ public final class EscrowCluster implements AutoCloseable {
                     .build());
         }
         this.configs.addAll(all);
+        all.forEach(c -> disks.add(DiskRegistry.register(c.dataDir())));
         this.nodes = new RaftPaymentStore[builder.nodes];
         this.network = new Network(members.stream().map(m -> new Endpoint(m.host(), m.port())).toList(), builder.seed);
         try {
             LinkRegistry.register(network.table());
         } catch (IllegalStateException e) {
+            configs.forEach(c -> DiskRegistry.unregister(c.dataDir()));
             deleteRecursively(dataRoot);
             throw e;
         }
@@ -120,6 +125,11 @@ public final class EscrowCluster implements AutoCloseable {
     /** The links between the nodes: cut, slow or lossy them, then heal. */
     public Network network() {
         return network;
+    }
+
+    /** Node {@code i}'s disk: make writes of its log, term/vote or snapshots fail, then heal. */
+    public DiskFaults disk(int i) {
+        return disks.get(i);
     }
 
     /** Number of nodes, running or not. */
@@ -259,6 +269,7 @@ public final class EscrowCluster implements AutoCloseable {
         clocks.add(new SkewableClock());
         configs.add(configs.get(0).toBuilder().self(self).members(members).dataDir(dataRoot.resolve("node-" + index))
                 .timeSource(clocks.get(index)).joining(true).build());
+        disks.add(DiskRegistry.register(configs.get(index).dataDir()));
         nodes = Arrays.copyOf(nodes, index + 1);
         nodes[index] = open(index);
         return index;
@@ -334,6 +345,7 @@ public final class EscrowCluster implements AutoCloseable {
             stop(i);
         }
         LinkRegistry.unregister(network.table());
+        configs.forEach(c -> DiskRegistry.unregister(c.dataDir()));
         String raftGroup = configs.get(0).raftGroup();
         List<?> registered = NodeManager.getInstance().getNodesByGroupId(raftGroup);
         int left = registered == null ? 0 : registered.size();

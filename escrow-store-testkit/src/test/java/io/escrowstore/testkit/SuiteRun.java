@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 
@@ -104,6 +105,12 @@ final class SuiteRun implements AutoCloseable {
     /** Stops node {@code i} gracefully. */
     void stop(int i) {
         cluster.stop(i);
+        nodeFaults.incrementAndGet();
+    }
+
+    /** Makes node {@code i}'s disk fail as {@code fault} says; counted as one fault. */
+    void failDisk(int i, Consumer<DiskFaults> fault) {
+        fault.accept(cluster.disk(i));
         nodeFaults.incrementAndGet();
     }
 
