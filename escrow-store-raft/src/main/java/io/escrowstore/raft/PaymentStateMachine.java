@@ -51,7 +51,10 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private final CommandApplier applier;
     private final Executor snapshotWriter;
     private final String name;
-    /** Makes (ledger, appliedIndex) pairs consistent for digest readers. */
+    /**
+     * Makes (ledger, dedup table, appliedIndex) consistent for readers of more than one channel;
+     * single-channel reads take no lock (the ledger swaps a loaded snapshot in one step).
+     */
     private final ReadWriteLock applyLock = new ReentrantReadWriteLock();
     private final AtomicLong invalidEntries = new AtomicLong();
     private final RateLimitedLog invalidWarnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
@@ -155,6 +158,7 @@ final class PaymentStateMachine extends StateMachineAdapter {
         SnapshotMeta meta = writer.getCurrentMeta();
         long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
         SnapshotFile.Content content;
+        // captured on the FSM thread, which also applies entries and loads snapshots: nothing changes meanwhile
         try {
             content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(), ledger.copy(),
                     ledger.reservations(), ledger.settlements(), dedup.copy());
@@ -208,10 +212,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 return refuseSnapshot("snapshot " + file + " says index " + content.lastIncludedIndex()
                         + " but its Raft metadata says " + metaIndex, null);
             }
+            // built aside while readers still see the old state; swapped in under the lock below
+            ChannelLedger.Prepared loaded = ledger.prepare(content.channels(), content.reservations(),
+                    content.settlements(), content.logTimeMillis());
             applyLock.writeLock().lock();
             try {
-                ledger.replaceAll(content.channels(), content.reservations(), content.settlements(),
-                        content.logTimeMillis());
+                ledger.install(loaded);
                 dedup.replaceAll(content.dedup());
                 appliedIndex = metaIndex;
             } finally {
