@@ -42,8 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * by any thread without a lock. A snapshot load replaces the whole state in one step
  * ({@link #prepare}, then {@link #install}), so such a read sees the state before the load or
  * after it, never a partly loaded one.
+ * <p>Not final only so a test can make an operation fail after it changed the state.
  */
-final class ChannelLedger {
+class ChannelLedger {
     private static final BigInteger MAX_UINT256 = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
     private final GroupId groupId;
     /**

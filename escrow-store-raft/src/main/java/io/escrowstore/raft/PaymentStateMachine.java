@@ -127,14 +127,20 @@ final class PaymentStateMachine extends StateMachineAdapter {
         appliedWaiters.applied(appliedIndex);
     }
 
-    /** Applies one entry: a result per command, or, if the entry itself is malformed, a no-op. */
+    /**
+     * Applies one entry: a result per command, or, if the entry itself cannot be decoded, a no-op.
+     * Only decoding may answer "invalid": once a command ran, its effects stay, so an exception
+     * from applying propagates and stops the node rather than deny effects that happened.
+     */
     private Applied apply(ByteBuffer data, long index) {
+        Commands.Entry entry;
         try {
-            return new Applied(applier.apply(data, index), null);
+            entry = Commands.decodeEntry(data);
         } catch (IllegalArgumentException e) {
             malformed(index, e.getMessage());
             return new Applied(List.of(), Results.invalid(e.getMessage()));
         }
+        return new Applied(applier.apply(entry, index), null);
     }
 
     /**
