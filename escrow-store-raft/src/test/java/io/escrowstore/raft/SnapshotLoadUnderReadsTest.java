@@ -23,8 +23,10 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,13 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnapshotLoadUnderReadsTest {
     private static final int CHANNELS = 200_000;
-    private static final int LOADS = 5;
+    private static final int LOADS = 4;
     /** Every this many channels has an authorized amount, so unclaimed() is a small list. */
     private static final int UNCLAIMED_EVERY = 200;
     private static final int SETTLEMENTS = 1_000;
     private static final int RESERVATIONS = 100;
     private static final long LOG_TIME = 1_700_000_000_000L;
     private static final int MAX_REPORTED = 20;
+    /** Spacing of the locked reads (each scans every channel), so they leave CPU to the loads. */
+    private static final long LOCKED_READ_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @TempDir
     Path dir;
@@ -143,6 +147,7 @@ class SnapshotLoadUnderReadsTest {
                 || unclaimed.stream().map(ChannelState::revision).distinct().count() != 1) {
             violation("unclaimed channels mix generations or miss some: " + unclaimed.size());
         }
+        LockSupport.parkNanos(LOCKED_READ_SPACING_NANOS);
     }
 
     private void checkGeneration(ChannelState state) {
