@@ -55,8 +55,9 @@ class ChannelLedger {
     private volatile Tables tables = new Tables();
 
     /**
-     * Everything a snapshot replaces at once. Only the mutating thread writes it; other threads read
-     * {@code channels} and {@code settlements} (concurrent maps) or read under the state machine's lock.
+     * Everything a snapshot replaces at once. Only the mutating thread writes it; other threads
+     * read {@code channels} and {@code settlements} (concurrent maps), or read under the state
+     * machine's lock.
      */
     private static final class Tables {
         final Map<ChannelId, ChannelState> channels = new ConcurrentHashMap<>();

@@ -52,8 +52,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private final Executor snapshotWriter;
     private final String name;
     /**
-     * Makes (ledger, dedup table, appliedIndex) consistent for readers of more than one channel;
-     * single-channel reads take no lock (the ledger swaps a loaded snapshot in one step).
+     * Makes (ledger, dedup table, appliedIndex) consistent for every reader but one of a single
+     * channel, which takes no lock (the ledger swaps a loaded snapshot in with one write).
      */
     private final ReadWriteLock applyLock = new ReentrantReadWriteLock();
     private final AtomicLong invalidEntries = new AtomicLong();
@@ -164,7 +164,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
         SnapshotMeta meta = writer.getCurrentMeta();
         long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
         SnapshotFile.Content content;
-        // captured on the FSM thread, which also applies entries and loads snapshots: nothing changes meanwhile
+        // captured on the FSM thread, which also applies entries and loads snapshots: nothing
+        // changes meanwhile
         try {
             content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(), ledger.copy(),
                     ledger.reservations(), ledger.settlements(), dedup.copy());

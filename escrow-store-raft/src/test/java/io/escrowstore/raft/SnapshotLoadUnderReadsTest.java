@@ -96,7 +96,7 @@ class SnapshotLoadUnderReadsTest {
         assertThat(fsm.channelCount()).isEqualTo(CHANNELS);
     }
 
-    /** A LOCAL read: the channel is there, from one generation, never older than this reader saw. */
+    /** A LOCAL read: the channel is there, of one generation, never older than this reader saw. */
     private void localChannelRead(long[] lastSeen) {
         ChannelId id = randomChannel();
         Optional<ChannelState> read = fsm.channel(id);
@@ -127,7 +127,7 @@ class SnapshotLoadUnderReadsTest {
         checkGeneration(read.get());
     }
 
-    /** Reads of many channels at once: every part from one generation, at or after the applied index. */
+    /** Reads of many channels: every part of one generation, at or after the applied index. */
     private void lockedReads(long[] unused) {
         long applied = fsm.appliedIndex();
         List<Settlement> settlements = fsm.settlements();

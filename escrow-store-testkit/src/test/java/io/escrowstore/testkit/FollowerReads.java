@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 final class FollowerReads implements AutoCloseable {
     private static final int MAX_EXAMPLES = 10;
-    /** Linearizable readers, each with one call at a time: a cut-off node answers only by the deadline. */
+    /** Linearizable readers, one call at a time: a cut-off node fails them at the deadline. */
     private static final int LINEARIZABLE_READERS = 4;
     /** Spacing of LOCAL reads, so the loop leaves CPU to the nodes it reads. */
     private static final long LOCAL_READ_SPACING_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -103,7 +103,7 @@ final class FollowerReads implements AutoCloseable {
         return linearizableReads.sum();
     }
 
-    /** Linearizable reads that returned an answer (the others failed, e.g. while the node was cut off). */
+    /** Linearizable reads that got an answer (others failed, e.g. while the node was cut off). */
     long linearizableAnswered() {
         return linearizableAnswered.sum();
     }

@@ -160,7 +160,7 @@ class SnapshotSuiteTest {
         }
     }
 
-    /** Syncs channels {@code first .. first + count - 1} from chain, many at a time, retrying any that failed. */
+    /** Opens channels {@code first .. first + count - 1}, many at once, retrying failed ones. */
     private static void openBulkChannels(EscrowCluster cluster, long first, int count) {
         List<Long> pending = LongStream.range(first, first + count).boxed().toList();
         long deadline = System.nanoTime() + SuiteRun.PROGRESS_TIMEOUT.toNanos();
