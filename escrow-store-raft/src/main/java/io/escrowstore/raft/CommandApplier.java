@@ -69,7 +69,17 @@ final class CommandApplier {
      * @throws IllegalArgumentException if the entry itself is malformed (nothing was changed)
      */
     List<CommandResult> apply(ByteBuffer data, long index) {
-        Commands.Entry entry = Commands.decodeEntry(data);
+        return apply(Commands.decodeEntry(data), index);
+    }
+
+    /**
+     * Applies every command of the decoded {@code entry} at {@code index}, in order. A malformed
+     * command is answered {@code invalid} and changes nothing; any exception thrown here comes
+     * after earlier commands may have changed the state.
+     *
+     * @return one result per command, in the entry's order
+     */
+    List<CommandResult> apply(Commands.Entry entry, long index) {
         List<CommandResult> results = new ArrayList<>(entry.commands().size());
         for (ByteString command : entry.commands()) {
             results.add(apply(command, entry.stamp(), index));

@@ -53,7 +53,10 @@ final class PaymentStateMachine extends StateMachineAdapter {
     private final CommandApplier applier;
     private final Executor snapshotWriter;
     private final String name;
-    /** Makes (ledger, appliedIndex) pairs consistent for digest readers. */
+    /**
+     * Makes (ledger, dedup table, appliedIndex) consistent for every reader but one of a single
+     * channel, which takes no lock (the ledger swaps a loaded snapshot in with one write).
+     */
     private final ReadWriteLock applyLock = new ReentrantReadWriteLock();
     private final AtomicLong invalidEntries = new AtomicLong();
     private final RateLimitedLog invalidWarnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
@@ -129,14 +132,20 @@ final class PaymentStateMachine extends StateMachineAdapter {
         appliedWaiters.applied(appliedIndex);
     }
 
-    /** Applies one entry: a result per command, or, if the entry itself is malformed, a no-op. */
+    /**
+     * Applies one entry: a result per command, or, if the entry itself cannot be decoded, a no-op.
+     * Only decoding may answer "invalid": once a command ran, its effects stay, so an exception
+     * from applying propagates and stops the node rather than deny effects that happened.
+     */
     private Applied apply(ByteBuffer data, long index) {
+        Commands.Entry entry;
         try {
-            return new Applied(applier.apply(data, index), null);
+            entry = Commands.decodeEntry(data);
         } catch (IllegalArgumentException e) {
             malformed(index, e.getMessage());
             return new Applied(List.of(), Results.invalid(e.getMessage()));
         }
+        return new Applied(applier.apply(entry, index), null);
     }
 
     /**
@@ -160,6 +169,8 @@ final class PaymentStateMachine extends StateMachineAdapter {
         SnapshotMeta meta = writer.getCurrentMeta();
         long lastIncludedIndex = meta != null ? Math.max(meta.getLastIncludedIndex(), appliedIndex) : appliedIndex;
         SnapshotFile.Content content;
+        // captured on the FSM thread, which also applies entries and loads snapshots: nothing
+        // changes meanwhile
         try {
             content = new SnapshotFile.Content(lastIncludedIndex, ledger.logTimeMillis(), ledger.copy(),
                     ledger.reservations(), ledger.settlements(), dedup.copy(), dedup.evictedThrough());
@@ -213,10 +224,12 @@ final class PaymentStateMachine extends StateMachineAdapter {
                 return refuseSnapshot("snapshot " + file + " says index " + content.lastIncludedIndex()
                         + " but its Raft metadata says " + metaIndex, null);
             }
+            // built aside while readers still see the old state; swapped in under the lock below
+            ChannelLedger.Prepared loaded = ledger.prepare(content.channels(), content.reservations(),
+                    content.settlements(), content.logTimeMillis());
             applyLock.writeLock().lock();
             try {
-                ledger.replaceAll(content.channels(), content.reservations(), content.settlements(),
-                        content.logTimeMillis());
+                ledger.install(loaded);
                 dedup.replaceAll(content.dedup(), content.dedupEvictedThrough());
                 appliedIndex = metaIndex;
             } finally {

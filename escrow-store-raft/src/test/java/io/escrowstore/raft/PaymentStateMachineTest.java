@@ -22,6 +22,7 @@ import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.ClaimRequest;
+import io.escrowstore.ClaimResult;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.Payment;
@@ -53,6 +54,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
@@ -443,6 +445,64 @@ class PaymentStateMachineTest {
             assertThat(broken.answer()).isNotDone();
             assertThat(after.answer()).isNotDone();
             assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).isZero();
+        }
+
+        @Test
+        void aCommandFailingAfterTheLedgerChangedStopsTheNodeAndIsNeverAnsweredInvalid() {
+            ChannelLedger failing = new ClaimThenFailLedger();
+            PaymentStateMachine node = new PaymentStateMachine(failing, DIRECT, "failing-node", MEMBERS);
+            PendingEntry first = PendingEntry.of(DIRECT);
+            PendingEntry broken = PendingEntry.of(DIRECT, 2);
+            PendingEntry after = PendingEntry.of(DIRECT);
+            ChainChannel other = chain(ChannelId.of(7), 0, 50, GROUP);
+            ByteBuffer syncThenClaim = ByteBuffer.wrap(Entries.of(STAMP, Commands.sync(other, syncId(other)),
+                    Commands.claim(claimRequest("a", 0, 10, 10))));
+            ListIterator it = new ListIterator(1, List.of(Entry.of(sync(0, 100), first),
+                    Entry.of(syncThenClaim, broken), Entry.of(claim("b", 0, 20, 10), after)));
+
+            node.onApply(it);
+
+            assertThat(broken.answers).as("no answer, least of all 'invalid'").noneMatch(CompletableFuture::isDone);
+            assertThat(it.rollbackStatus).as("node stopped").isNotNull();
+            assertThat(it.rollbackStatus.getRaftError()).isEqualTo(RaftError.ESTATEMACHINE);
+            assertThat(it.rollbackTail).isEqualTo(1L);
+            assertThat(first.result().hasSynced()).isTrue();
+            assertThat(failing.get(ChannelId.of(7))).as("the entry's first command changed the ledger").isPresent();
+            assertThat(failing.get(CH).orElseThrow().authorizedAmount()).as("so did its second, then it threw")
+                    .isEqualTo(BigInteger.TEN);
+            assertThat(after.answer()).isNotDone();
+            assertThat(node.invalidEntries()).isZero();
+            assertThat(node.appliedIndex()).isEqualTo(1);
+        }
+
+        @Test
+        void anEntryThatCannotBeDecodedIsStillAnsweredInvalidAndTheNodeGoesOn() {
+            PaymentStateMachine node = new PaymentStateMachine(new ClaimThenFailLedger(), DIRECT, "failing-node",
+                    MEMBERS);
+            PendingEntry bad = PendingEntry.of(DIRECT, 2);
+            PendingEntry next = PendingEntry.of(DIRECT);
+            ListIterator it = new ListIterator(1, List.of(Entry.of(garbage(), bad), Entry.of(sync(0, 100), next)));
+
+            node.onApply(it);
+
+            assertThat(it.rollbackStatus).isNull();
+            assertThat(bad.results()).allSatisfy(result -> assertThat(result.hasInvalid()).isTrue());
+            assertThat(next.result().hasSynced()).isTrue();
+            assertThat(node.invalidEntries()).isEqualTo(1);
+            assertThat(node.appliedIndex()).isEqualTo(2);
+        }
+    }
+
+    /** A ledger whose claims change the channel and then throw, as a bug in an operation would. */
+    static final class ClaimThenFailLedger extends ChannelLedger {
+        ClaimThenFailLedger() {
+            super(GROUP);
+        }
+
+        @Override
+        ClaimResult claim(ClaimRequest request, long index) {
+            super.claim(request, index);
+            throw new IllegalArgumentException("failed after the claim changed the channel");
         }
     }
 
