@@ -359,13 +359,14 @@ public final class RaftPaymentStore implements PaymentStore {
 
     private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
             Function<CommandResult, T> decode) {
-        return admitted(operation, () -> router.submit(requestId, command).thenApply(result -> {
+        CompletableFuture<T> call = admitted(operation, () -> router.submit(requestId, command).thenApply(result -> {
             try {
                 return decode.apply(result);
             } catch (IllegalArgumentException e) {
                 throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
             }
         }));
+        return config.unsafeReportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
     }
 
     /** Admission control, then the call, with its outcome and latency counted as {@code operation}. */
