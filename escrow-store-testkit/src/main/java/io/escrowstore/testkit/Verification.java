@@ -57,7 +57,7 @@ public final class Verification {
                     .append(exact.doubleAccepted()).append(", lost acks ").append(exact.lostAcknowledged())
                     .append(", unexplained amounts ").append(exact.unexplainedAmounts()).append(", out of order ")
                     .append(exact.outOfOrder()).append(", divergent replicas ").append(exact.divergentReplicas())
-                    .append(")\n");
+                    .append(", not applied but took effect ").append(exact.notAppliedTookEffect()).append(")\n");
             exact.violations().stream().limit(20).forEach(v -> out.append("  ").append(v).append('\n'));
             out.append("linearizability: ").append(linearizability.report()).append('\n');
             out.append("converged to ").append(digest);

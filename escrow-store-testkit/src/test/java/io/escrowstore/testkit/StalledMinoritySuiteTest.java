@@ -75,11 +75,13 @@ class StalledMinoritySuiteTest {
                 () -> minority.stream().allMatch(i -> run.cluster.node(i).status().leader().isPresent()));
         // a stalled node becomes the leader: the retries still queued on it would now propose locally
         int heir = minority.get(0);
+        long termBefore = run.cluster.node(heir).status().term();
         CompletableFuture<Member> transfer = run.cluster.node(run.cluster.awaitLeader()).admin()
                 .transferLeadershipAsync(run.cluster.config(heir).self());
         run.countFault();
-        Await.until(SuiteRun.PROGRESS_TIMEOUT, () -> "node " + heir + " to lead after the transfer",
-                () -> run.cluster.node(heir).status().isLeader());
+        // the store's term moves when its state machine starts leading, not when jraft elects it
+        Await.until(SuiteRun.PROGRESS_TIMEOUT, () -> "node " + heir + "'s state machine to lead after the transfer",
+                () -> run.cluster.node(heir).status().isLeader() && run.cluster.node(heir).status().term() > termBefore);
         minority.forEach(i -> executors.get(i).resume());
         awaitQuietly(transfer);
         run.awaitAccepted(50);
