@@ -18,7 +18,8 @@ final class UnsafeDoubt {
     static <T> CompletableFuture<T> reportedAsNotApplied(CompletableFuture<T> call) {
         CompletableFuture<T> reported = new CompletableFuture<>();
         call.whenComplete((value, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
             if (cause == null) {
                 reported.complete(value);
             } else if (cause instanceof IndeterminateOutcomeException doubt) {

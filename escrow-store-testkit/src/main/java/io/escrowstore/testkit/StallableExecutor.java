@@ -54,7 +54,8 @@ public final class StallableExecutor implements Executor, AutoCloseable {
         int id = EXECUTORS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ScheduledThreadPoolExecutor(2, task -> {
-            Thread thread = new Thread(task, "escrow-testkit-callback-" + name + "-" + id + "-" + threads.incrementAndGet());
+            Thread thread = new Thread(task,
+                    "escrow-testkit-callback-" + name + "-" + id + "-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

@@ -111,7 +111,8 @@ public final class Verification {
     private static Map<RequestId, ClaimResult> recordedOutcomes(RaftPaymentStore store, List<RequestId> requestIds) {
         Map<RequestId, ClaimResult> recorded = new HashMap<>();
         for (int from = 0; from < requestIds.size(); from += OUTCOME_READS_AT_ONCE) {
-            List<RequestId> window = requestIds.subList(from, Math.min(requestIds.size(), from + OUTCOME_READS_AT_ONCE));
+            List<RequestId> window =
+                    requestIds.subList(from, Math.min(requestIds.size(), from + OUTCOME_READS_AT_ONCE));
             List<CompletableFuture<Optional<ClaimResult>>> reads = window.stream().map(store::claimOutcomeAsync)
                     .toList();
             for (int i = 0; i < window.size(); i++) {

@@ -148,7 +148,8 @@ class BrokenSwitchesAreCaughtTest {
             History.Invocation call = run.history.invokeClaim("probe", follower, claim);
             Throwable failure = null;
             try {
-                call.claimed(run.cluster.node(follower).claimAsync(claim).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                call.claimed(run.cluster.node(follower).claimAsync(claim)
+                        .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 call.failed(e);
                 failure = e.getCause();

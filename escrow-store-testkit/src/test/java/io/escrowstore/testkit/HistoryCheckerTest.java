@@ -96,7 +96,8 @@ class HistoryCheckerTest {
         List<Map<RequestId, ClaimResult>> outcomes = List.of(Map.of(),
                 Map.of(new RequestId("op-1"), new Accepted(Histories.state(1, 10))));
 
-        HistoryChecker.Verdict verdict = HistoryChecker.check(history, everyReplicaAt(0), List.of(), Map.of(), outcomes);
+        HistoryChecker.Verdict verdict =
+                HistoryChecker.check(history, everyReplicaAt(0), List.of(), Map.of(), outcomes);
 
         assertThat(verdict.notAppliedTookEffect()).isEqualTo(1);
         assertThat(verdict.violations()).singleElement().satisfies(v -> assertThat(v)

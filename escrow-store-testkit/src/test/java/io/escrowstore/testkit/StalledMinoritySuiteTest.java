@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * off for many request deadlines while the clients keep calling through it, so its calls end
  * "not applied" by the hundreds; the minority's executors are stalled across the heal, so calls
  * whose deadline passes meanwhile still have a retry queued, and leadership is handed to a stalled
- * minority node before its executor resumes, so those retries run on a leader; then the leader's state-machine thread is stalled under load until calls time out
- * waiting for it. The checker holds every call answered "not applied" to it (invariant 5 of
+ * minority node before its executor resumes, so those retries run on a leader; then the
+ * leader's state-machine thread is stalled under load until calls time out waiting for it. The
+ * checker holds every call answered "not applied" to it (invariant 5 of
  * {@link HistoryChecker}).
  */
 class StalledMinoritySuiteTest {
@@ -36,7 +37,8 @@ class StalledMinoritySuiteTest {
     private static final int INDETERMINATE_WHILE_FSM_STALLED = 10;
 
     @RegisterExtension
-    final FaultSuiteExtension suite = new FaultSuiteExtension("9 long minority partition, slow + stalled executor and FSM");
+    final FaultSuiteExtension suite =
+            new FaultSuiteExtension("9 long minority partition, slow + stalled executor and FSM");
 
     @ParameterizedTest(name = "{0} nodes")
     @ValueSource(ints = {3, 5})
@@ -57,7 +59,8 @@ class StalledMinoritySuiteTest {
         run.countFault();
 
         int leader = run.cluster.awaitLeader();
-        List<Integer> minority = run.cluster.running().stream().filter(i -> i != leader).limit((nodes - 1) / 2).toList();
+        List<Integer> minority = run.cluster.running().stream().filter(i -> i != leader).limit((nodes - 1) / 2)
+                .toList();
         run.network().split(minority);
         long cut = System.nanoTime();
         awaitCount(run, NOT_APPLIED_BEFORE_STALL, "claims through the minority " + minority + " answered not applied",
@@ -77,18 +80,13 @@ class StalledMinoritySuiteTest {
         // a stalled node becomes the leader: the retries still queued on it would now propose locally
         int heir = minority.get(0);
         long termBefore = run.cluster.node(heir).status().term();
-        AtomicReference<CompletableFuture<Member>> transfer = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        AtomicReference<CompletableFuture<Member>> transfer =
+                new AtomicReference<>(CompletableFuture.completedFuture(null));
         run.countFault();
         // the store's term moves when its state machine starts leading, not when jraft elects it;
         // a transfer that ended without that (the heir was not caught up yet) is asked for again
-        Await.until(SuiteRun.PROGRESS_TIMEOUT, () -> "node " + heir + "'s state machine to lead after a transfer", () -> {
-            if (run.cluster.node(heir).status().isLeader() && run.cluster.node(heir).status().term() > termBefore) {
-                return true;
-            }
-            run.cluster.leader().filter(current -> current != heir && transfer.get().isDone()).ifPresent(current -> transfer
-                    .set(run.cluster.node(current).admin().transferLeadershipAsync(run.cluster.config(heir).self())));
-            return false;
-        });
+        Await.until(SuiteRun.PROGRESS_TIMEOUT, () -> "node " + heir + "'s state machine to lead after a transfer",
+                () -> leadsAfterTransfer(run, heir, termBefore, transfer));
         minority.forEach(i -> executors.get(i).resume());
         awaitQuietly(transfer.get());
         run.awaitAccepted(50);
@@ -102,7 +100,8 @@ class StalledMinoritySuiteTest {
 
         int stalledLeader = run.cluster.awaitLeader();
         StallableExecutor leaderExecutor = executors.get(stalledLeader);
-        long indeterminate = count(run, op -> op.kind() == History.Kind.CLAIM && op.outcome() == History.Outcome.INDETERMINATE);
+        long indeterminate = count(run, op -> op.kind() == History.Kind.CLAIM
+                && op.outcome() == History.Outcome.INDETERMINATE);
         leaderExecutor.stallStateMachine();
         run.countFault();
         try {
@@ -115,6 +114,18 @@ class StalledMinoritySuiteTest {
         }
         assertThat(leaderExecutor.stateMachineHolds()).as("times the leader's state machine was held").isPositive();
         run.awaitAccepted(50);
+    }
+
+    /** True once {@code heir}'s state machine leads; otherwise asks the leader again if its last transfer ended. */
+    private static boolean leadsAfterTransfer(SuiteRun run, int heir, long termBefore,
+            AtomicReference<CompletableFuture<Member>> transfer) {
+        if (run.cluster.node(heir).status().isLeader() && run.cluster.node(heir).status().term() > termBefore) {
+            return true;
+        }
+        run.cluster.leader().filter(current -> current != heir && transfer.get().isDone()).ifPresent(current ->
+                transfer.set(run.cluster.node(current).admin()
+                        .transferLeadershipAsync(run.cluster.config(heir).self())));
+        return false;
     }
 
     /** Waits for {@code call} to end, whatever its outcome (bounded). */
