@@ -364,7 +364,8 @@ public final class EscrowCluster implements AutoCloseable {
         /**
          * Node {@code i}'s callback executor (e.g. a {@link StallableExecutor}), kept across its
          * restarts; null for a store-owned pool. The cluster does not shut these executors down.
-         * Default: every node owns its pool.
+         * A node added by {@link EscrowCluster#addNode} gets node 0's. Default: every node owns
+         * its pool.
          */
         public Builder callbackExecutors(IntFunction<Executor> callbackExecutors) {
             this.callbackExecutors = callbackExecutors;
