@@ -381,7 +381,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
             Function<CommandResult, T> decode) {
         long stamp = stamps.stampFor(operation, requestId);
-        return admitted(operation, () -> router.submit(requestId, Commands.stamped(command, stamp))
+        CompletableFuture<T> call = admitted(operation, () -> router.submit(requestId, Commands.stamped(command, stamp))
                 .whenComplete((result, error) -> {
                     if (error instanceof IndeterminateOutcomeException
                             || error != null && error.getCause() instanceof IndeterminateOutcomeException) {
@@ -398,6 +398,7 @@ public final class RaftPaymentStore implements PaymentStore {
                         throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
                     }
                 }));
+        return config.unsafeReportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
     }
 
     /** An index this node knows committed: no entry appended from now on lies at or below it. */

@@ -44,6 +44,7 @@ public final class RaftStoreConfig {
     private final boolean unsafeAcknowledgeBeforeCommit;
     private final boolean unsafeLocalFollowerReads;
     private final boolean unsafeSkipRequestDedup;
+    private final boolean unsafeReportDoubtAsNotApplied;
 
     private RaftStoreConfig(Builder b) {
         this.groupId = b.groupId;
@@ -70,6 +71,7 @@ public final class RaftStoreConfig {
         this.unsafeAcknowledgeBeforeCommit = b.unsafeAcknowledgeBeforeCommit;
         this.unsafeLocalFollowerReads = b.unsafeLocalFollowerReads;
         this.unsafeSkipRequestDedup = b.unsafeSkipRequestDedup;
+        this.unsafeReportDoubtAsNotApplied = b.unsafeReportDoubtAsNotApplied;
     }
 
     /** The Raft group name a node serves unless {@link Builder#raftGroup} says otherwise. */
@@ -107,6 +109,7 @@ public final class RaftStoreConfig {
         b.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
         b.unsafeLocalFollowerReads = unsafeLocalFollowerReads;
         b.unsafeSkipRequestDedup = unsafeSkipRequestDedup;
+        b.unsafeReportDoubtAsNotApplied = unsafeReportDoubtAsNotApplied;
         return b;
     }
 
@@ -256,6 +259,16 @@ public final class RaftStoreConfig {
     }
 
     /**
+     * TEST ONLY, breaks safety: a mutation whose outcome is unknown fails with
+     * {@code NoQuorumException} ("not applied") instead of {@code IndeterminateOutcomeException},
+     * although it may have taken effect. Exists to prove the fault suites catch a broken "not
+     * applied" promise. Default false; refused by {@code NodeLauncher}.
+     */
+    public boolean unsafeReportDoubtAsNotApplied() {
+        return unsafeReportDoubtAsNotApplied;
+    }
+
+    /**
      * Mutual TLS for every connection on the Raft port (Raft, forwarded commands, admin requests),
      * or empty for plaintext. See {@link TlsConfig} and {@code docs/security.md}.
      */
@@ -283,6 +296,9 @@ public final class RaftStoreConfig {
         }
         if (unsafeSkipRequestDedup) {
             on.add("unsafeSkipRequestDedup");
+        }
+        if (unsafeReportDoubtAsNotApplied) {
+            on.add("unsafeReportDoubtAsNotApplied");
         }
         return List.copyOf(on);
     }
@@ -324,6 +340,7 @@ public final class RaftStoreConfig {
         private boolean unsafeAcknowledgeBeforeCommit;
         private boolean unsafeLocalFollowerReads;
         private boolean unsafeSkipRequestDedup;
+        private boolean unsafeReportDoubtAsNotApplied;
 
         private Builder() {
         }
@@ -486,6 +503,12 @@ public final class RaftStoreConfig {
         /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()}. */
         public Builder unsafeSkipRequestDedup(boolean on) {
             this.unsafeSkipRequestDedup = on;
+            return this;
+        }
+
+        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeReportDoubtAsNotApplied()}. */
+        public Builder unsafeReportDoubtAsNotApplied(boolean on) {
+            this.unsafeReportDoubtAsNotApplied = on;
             return this;
         }
 

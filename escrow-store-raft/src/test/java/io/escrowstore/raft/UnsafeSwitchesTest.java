@@ -13,6 +13,7 @@ class UnsafeSwitchesTest {
         assertThat(config.unsafeAcknowledgeBeforeCommit()).isFalse();
         assertThat(config.unsafeLocalFollowerReads()).isFalse();
         assertThat(config.unsafeSkipRequestDedup()).isFalse();
+        assertThat(config.unsafeReportDoubtAsNotApplied()).isFalse();
         assertThat(config.unsafeSwitches()).isEmpty();
     }
 
@@ -25,5 +26,8 @@ class UnsafeSwitchesTest {
         assertThat(config.toBuilder().build().unsafeSwitches()).isEqualTo(config.unsafeSwitches());
         assertThat(config.toBuilder().unsafeLocalFollowerReads(true).build().unsafeSwitches())
                 .containsExactly("unsafeAcknowledgeBeforeCommit", "unsafeLocalFollowerReads", "unsafeSkipRequestDedup");
+        assertThat(config.toBuilder().unsafeReportDoubtAsNotApplied(true).build().unsafeSwitches())
+                .containsExactly("unsafeAcknowledgeBeforeCommit", "unsafeSkipRequestDedup",
+                        "unsafeReportDoubtAsNotApplied");
     }
 }

@@ -27,8 +27,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -85,7 +87,8 @@ public final class EscrowCluster implements AutoCloseable {
                     .electionTimeout(builder.electionTimeout)
                     .maxElectionDelay(builder.maxElectionDelay)
                     .requestTimeout(builder.requestTimeout)
-                    .snapshotInterval(builder.snapshotInterval))
+                    .snapshotInterval(builder.snapshotInterval)
+                    .callbackExecutor(builder.callbackExecutors.apply(i)))
                     .build());
         }
         this.configs.addAll(all);
@@ -374,8 +377,20 @@ public final class EscrowCluster implements AutoCloseable {
         private Duration awaitTimeout = Duration.ofSeconds(30);
         private long seed = 1;
         private UnaryOperator<RaftStoreConfig.Builder> nodeSettings = UnaryOperator.identity();
+        private IntFunction<Executor> callbackExecutors = i -> null;
 
         private Builder() {
+        }
+
+        /**
+         * Node {@code i}'s callback executor (e.g. a {@link StallableExecutor}), kept across its
+         * restarts; null for a store-owned pool. The cluster does not shut these executors down.
+         * A node added by {@link EscrowCluster#addNode} gets node 0's. Default: every node owns
+         * its pool.
+         */
+        public Builder callbackExecutors(IntFunction<Executor> callbackExecutors) {
+            this.callbackExecutors = callbackExecutors;
+            return this;
         }
 
         /**

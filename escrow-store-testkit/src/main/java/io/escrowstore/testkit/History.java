@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -285,6 +286,23 @@ public final class History {
             Operation op = invocation.snapshot();
             if (op.kind() == kind) {
                 counts.merge(op.outcome(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Claims answered "not applied" ({@link Outcome#FAILED}) so far, counted by the simple name of
+     * the exception they failed with, e.g. {@code {NoQuorumException=412, StoreClosedException=3}}.
+     */
+    public Map<String, Long> notAppliedClaims() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Invocation invocation : invocations) {
+            Operation op = invocation.snapshot();
+            if (op.kind() == Kind.CLAIM && op.outcome() == Outcome.FAILED) {
+                String failure = op.failure().orElse("unknown");
+                int colon = failure.indexOf(':');
+                counts.merge(colon < 0 ? failure : failure.substring(0, colon), 1L, Long::sum);
             }
         }
         return counts;

@@ -7,6 +7,7 @@ import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
 import io.escrowstore.ClaimRequest;
 import io.escrowstore.ClaimResult;
+import io.escrowstore.NoQuorumException;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.raft.RaftStoreConfig;
 import java.math.BigInteger;
@@ -130,6 +131,39 @@ class BrokenSwitchesAreCaughtTest {
 
             assertThat(report.ok()).as(report.describe()).isFalse();
             assertThat(checkOnly(run, channels).verdict()).isEqualTo(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE);
+        }
+    }
+
+    @Test
+    void reportingDoubtAsNotAppliedIsCaughtAsANotAppliedClaimThatTookEffect() throws Exception {
+        try (SuiteRun run = new SuiteRun("broken: doubt reported as not applied (one-way cut)", 3, 9_004,
+                unsafe(c -> c.unsafeReportDoubtAsNotApplied(true)))) {
+            ChannelId probe = run.openChannel(PROBE);
+            run.awaitAccepted(20);
+            int leader = run.cluster.awaitLeader();
+            int follower = run.cluster.follower();
+            // the follower forwards the claim, the leader applies it, and every answer to the follower is lost
+            run.network().cut(leader, follower);
+            ClaimRequest claim = TestChannels.claim(PROBE, 0, PRICE, PRICE);
+            History.Invocation call = run.history.invokeClaim("probe", follower, claim);
+            Throwable failure = null;
+            try {
+                call.claimed(run.cluster.node(follower).claimAsync(claim)
+                        .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException e) {
+                call.failed(e);
+                failure = e.getCause();
+            }
+            run.network().heal();
+            assertThat(failure).as("the follower's answer to a claim whose answers were lost")
+                    .isInstanceOf(NoQuorumException.class).hasMessageContaining("unsafeReportDoubtAsNotApplied");
+
+            Verification.Report report = recorded(run.finish(boundedChecker(run)));
+
+            assertThat(report.ok()).as(report.describe()).isFalse();
+            assertThat(report.exact().notAppliedTookEffect()).as(report.describe()).isPositive();
+            assertThat(report.exact().violations()).anyMatch(v -> v.startsWith("not applied but took effect:")
+                    && v.contains(" c" + probe.value() + " ") && v.contains("recorded its outcome"));
         }
     }
 

@@ -3,8 +3,11 @@ package io.escrowstore.testkit;
 import static io.escrowstore.RejectReason.ALREADY_CLAIMED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.escrowstore.Accepted;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ChannelState;
+import io.escrowstore.ClaimResult;
+import io.escrowstore.RequestId;
 import io.escrowstore.raft.StateDigest;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +88,61 @@ class HistoryCheckerTest {
                 everyReplicaAt(0), List.of(digest(1), digest(1), digest(2)));
         assertThat(verdict.divergentReplicas()).isEqualTo(1);
         assertThat(verdict.violations()).singleElement().satisfies(v -> assertThat(v).startsWith("replica 2 diverges"));
+    }
+
+    @Test
+    void notAppliedClaimWhoseRequestIdAReplicaRecordedTookEffect() {
+        History history = new Histories().sync(1, 0, 1).notApplied(1, 10, 2, 3).history();
+        List<Map<RequestId, ClaimResult>> outcomes = List.of(Map.of(),
+                Map.of(new RequestId("op-1"), new Accepted(Histories.state(1, 10))));
+
+        HistoryChecker.Verdict verdict =
+                HistoryChecker.check(history, everyReplicaAt(0), List.of(), Map.of(), outcomes);
+
+        assertThat(verdict.notAppliedTookEffect()).isEqualTo(1);
+        assertThat(verdict.violations()).singleElement().satisfies(v -> assertThat(v)
+                .startsWith("not applied but took effect: #1").contains("replica 1 recorded its outcome"));
+    }
+
+    @Test
+    void notAppliedPaymentThatOnlyItCanHaveBroughtIntoTheFinalStateTookEffect() {
+        HistoryChecker.Verdict verdict = HistoryChecker.check(new Histories().sync(1, 0, 1).notApplied(1, 10, 2, 3)
+                .history(), everyReplicaAt(10));
+
+        assertThat(verdict.notAppliedTookEffect()).isEqualTo(1);
+        assertThat(verdict.unexplainedAmounts()).isZero();
+        assertThat(verdict.violations()).allSatisfy(v -> assertThat(v).startsWith("not applied but took effect: #1")
+                .contains("final state"));
+    }
+
+    @Test
+    void acceptanceThatBuildsOnANotAppliedPaymentShowsItTookEffect() {
+        HistoryChecker.Verdict verdict = HistoryChecker.check(new Histories().sync(1, 0, 1).notApplied(1, 10, 2, 3)
+                .accepted(1, 20, 4, 5).history(), List.of());
+
+        assertThat(verdict.notAppliedTookEffect()).isEqualTo(1);
+        assertThat(verdict.violations()).singleElement().satisfies(v -> assertThat(v)
+                .startsWith("not applied but took effect: #1").contains("builds on it"));
+    }
+
+    @Test
+    void notAppliedPaymentThatAnotherRequestGotAcceptedPasses() {
+        History history = new Histories().sync(1, 0, 1).notApplied(1, 10, 2, 3).accepted(1, 10, 2, 4)
+                .accepted(1, 20, 5, 6).history();
+
+        HistoryChecker.Verdict verdict = HistoryChecker.check(history, everyReplicaAt(20), List.of(), Map.of(),
+                List.of(Map.of(), Map.of()));
+
+        assertThat(verdict.violations()).isEmpty();
+    }
+
+    @Test
+    void onlyClaimsAnsweredNotAppliedAreAskedAbout() {
+        History history = new Histories().sync(1, 0, 1).notApplied(1, 10, 2, 3).indeterminate(1, 10, 2, 4)
+                .accepted(1, 10, 2, 5).notApplied(1, 20, 6, 7).history();
+
+        assertThat(HistoryChecker.notAppliedRequests(history))
+                .containsExactly(new RequestId("op-1"), new RequestId("op-4"));
     }
 
     private static StateDigest digest(int fill) {

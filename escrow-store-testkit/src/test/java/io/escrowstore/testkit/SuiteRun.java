@@ -40,6 +40,7 @@ final class SuiteRun implements AutoCloseable {
     private final AtomicLong nodeFaults = new AtomicLong();
     private final long startedNanos = System.nanoTime();
     private final List<AutoCloseable> extraLoads = new ArrayList<>();
+    private final List<AutoCloseable> closedAfterCluster = new ArrayList<>();
 
     SuiteRun(String suite, int nodes, long seed, UnaryOperator<EscrowCluster.Builder> settings) {
         this.suite = suite;
@@ -96,6 +97,16 @@ final class SuiteRun implements AutoCloseable {
         }
     }
 
+    /** Closes {@code resources} (e.g. the nodes' executors) once the cluster is closed. */
+    void closeAfterCluster(List<? extends AutoCloseable> resources) {
+        closedAfterCluster.addAll(resources);
+    }
+
+    /** Counts a fault injected outside the link table and the node operations (e.g. a stalled executor). */
+    void countFault() {
+        nodeFaults.incrementAndGet();
+    }
+
     /** Crashes node {@code i} (links cut first, then stopped). */
     void crash(int i) {
         cluster.crash(i);
@@ -126,7 +137,7 @@ final class SuiteRun implements AutoCloseable {
         }
     }
 
-    /** Fault injections so far: link faults plus node crashes and stops. */
+    /** Fault injections so far: link faults, node crashes and stops, and those counted by {@link #countFault()}. */
     long faults() {
         return network().faultsInjected() + nodeFaults.get();
     }
@@ -190,7 +201,17 @@ final class SuiteRun implements AutoCloseable {
             closeExtraLoads();
             load.close();
         } finally {
-            cluster.close();
+            try {
+                cluster.close();
+            } finally {
+                for (AutoCloseable resource : closedAfterCluster) {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not close " + resource, e);
+                    }
+                }
+            }
         }
     }
 }
