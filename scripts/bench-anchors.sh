@@ -14,13 +14,13 @@
 # JAVA_OPTS are added to the benchmark JVM's command line (none by default, as for the anchors'
 # in-process RheaKV), e.g. JAVA_OPTS="-agentpath:.../libasyncProfiler.so=start,event=cpu,file=cpu.txt".
 #
-# The anchors folder ($ANCHORS_DIR, default ../shared/anchors next to this repository) is only read.
-# Nothing of the anchors is kept in this repository except this script and the adapter in
-# scripts/anchors/escrowstore/ (its pom is written below).
+# The anchors are a separate checkout, not part of this repository: set ANCHORS_DIR to it. It is
+# only read. Nothing of the anchors is kept in this repository except this script and the adapter
+# in scripts/anchors/escrowstore/ (its pom is written below).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-A="${ANCHORS_DIR:-$ROOT/../shared/anchors}"
+A="${ANCHORS_DIR:?set ANCHORS_DIR to a checkout of the anchors (the peers' benchmark harness)}"
 A="$(cd "$A" && pwd)"
 W="${ANCHORS_WORK:-/tmp/anchors}"; export ANCHORS_WORK="$W"
 B="$W/build"

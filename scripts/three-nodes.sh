@@ -12,7 +12,8 @@
 # Environment: DEMO_DIR (default /tmp/escrow-three-nodes: properties, data, logs, pid files),
 # BASE_PORT (default 17101: nodes use BASE_PORT..BASE_PORT+3 on 127.0.0.1), START_TIMEOUT (seconds
 # to wait for a leader, default 90), MVN_FLAGS (e.g. -o), NODE_FLAGS (extra launcher flags for every
-# node, e.g. --heartbeat-interval=100ms). Only processes whose pid files this script
+# node, e.g. --heartbeat-interval=100ms), JAVA_OPTS (JVM options for every node, e.g.
+# -Dorg.slf4j.simpleLogger.log.com.alipay=info). Only processes whose pid files this script
 # wrote are ever signalled.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,7 +52,7 @@ status-interval=30s
 # loopback demo only: production members configure tls-* keys (docs/security.md)
 unsafe-plaintext=true
 PROPS
-  java -jar "$JAR" --config "$DIR/n$n.properties" ${NODE_FLAGS:-} "$@" \
+  java ${JAVA_OPTS:-} -jar "$JAR" --config "$DIR/n$n.properties" ${NODE_FLAGS:-} "$@" \
       >"$DIR/n$n.log" 2>&1 &
   echo $! > "$pidfile"
   echo "node $n: pid $!, 127.0.0.1:$(port "$n"), log $DIR/n$n.log"

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.util.Optional;
 
 /**
- * A request to accept one payment: the compare-and-swap of SPEC §3 {@code claim}.
+ * A request to accept one payment: the compare-and-swap {@code claim} (docs/rules.md).
  *
  * @param payment the payment the client sent, signature already verified by the replica
  * @param price the price of this call: the payment must raise the authorized amount by exactly this

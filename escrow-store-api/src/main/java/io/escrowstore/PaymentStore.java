@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
 public interface PaymentStore extends AutoCloseable {
 
     /**
-     * Accepts the payment if it is the channel's next one (SPEC §3 {@code claim}): same nonce,
+     * Accepts the payment if it is the channel's next one (the claim rules of docs/rules.md): same nonce,
      * amount raised by exactly {@code price}, within the escrowed value, no live reservation of
      * another request. Exactly once per request id: a resubmitted request id gets the first
      * outcome back, byte for byte, and is never evaluated again (within the deduplication window;

@@ -1,5 +1,7 @@
 package io.escrowstore.launcher;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Map;
 
 /**
@@ -24,20 +26,47 @@ final class LauncherLogging {
             "com.alipay.sofa.jraft.core.Replicator", "warn",
             "com.alipay.sofa.jraft.core.ReplicatorGroupImpl", "warn");
 
+    /** jraft's own INFO lines (start-up options, elections, snapshots) repeat what the node logs itself. */
+    static final String JRAFT = "com.alipay.sofa.jraft";
+
+    private static final String BOLT_LOGGER_FACTORY = "com.alipay.remoting.log.BoltLoggerFactory";
+
     private LauncherLogging() {
     }
 
-    /** A node process: timestamps, and the storm loggers quieted. */
+    /** A node process: timestamps, jraft at WARN, and the storm loggers quieted. */
     static void nodeDefaults() {
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        setIfAbsent("log." + JRAFT, "warn");
         STORM_LEVELS.forEach((logger, level) -> setIfAbsent("log." + logger, level));
+        muteBoltLoggingBanner();
     }
 
     /** A client command: only warnings, so its output is the answer. */
     static void quietClient() {
         setIfAbsent("defaultLogLevel", "warn");
         STORM_LEVELS.forEach((logger, level) -> setIfAbsent("log." + logger, "error"));
+        muteBoltLoggingBanner();
+    }
+
+    /**
+     * Starts bolt's logging with standard output muted. sofa-common-tools, bolt's logging layer,
+     * prints "Sofa-Middleware-Log SLF4J Warn : No log util is usable ..." to standard output the
+     * first time bolt asks it for a logger in a JVM without Logback or Log4j; nothing turns that
+     * off ({@code -Dsofa.middleware.log.disable=true} prints a line of its own instead). Run on the
+     * main thread before any node or client exists, so no other output is lost.
+     */
+    private static void muteBoltLoggingBanner() {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            Class.forName(BOLT_LOGGER_FACTORY).getMethod("getLogger", String.class).invoke(null, "CommonDefault");
+        } catch (ReflectiveOperationException e) {
+            // bolt absent or changed: it will print its banner when it starts, nothing worse
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -229,6 +229,16 @@ class NodeLauncherTest {
     }
 
     /** Parses {@code args} with {@code --unsafe-plaintext} added: these tests are about the other options. */
+    @Test
+    void flagsWithoutTransportChoiceNameTheLauncherFlagsToAdd() {
+        List<String> args = allFlags();
+
+        assertThatThrownBy(() -> NodeLauncher.parse(args.toArray(String[]::new)))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--unsafe-plaintext").hasMessageContaining("--tls-key-store")
+                .hasMessageNotContaining("unsafePlaintext()");
+    }
+
     private static RaftStoreConfig parsePlain(String... args) {
         String[] all = Arrays.copyOf(args, args.length + 1);
         all[args.length] = "--unsafe-plaintext";

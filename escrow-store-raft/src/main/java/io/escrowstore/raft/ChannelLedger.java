@@ -35,8 +35,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The replicated channel table, its reservations and pending settlements, and the rules of SPEC
- * §3, free of Raft. Deterministic: an outcome depends only on the ledger, the operation's inputs,
+ * The replicated channel table, its reservations and pending settlements, and the rules of
+ * docs/rules.md, free of Raft. Deterministic: an outcome depends only on the ledger, the operation's inputs,
  * the log index it is applied at and the log time ({@link #advanceClock}), never on a local clock.
  * Mutated by one thread (the state machine's); single channels and the channel count may be read
  * by any thread without a lock. A snapshot load replaces the whole state in one step
@@ -92,7 +92,7 @@ class ChannelLedger {
         return tables.logTimeMillis;
     }
 
-    /** SPEC §3 claim, steps 1-8; {@code index} becomes the revision of an accepted claim. */
+    /** The claim rule, steps 1-8 of docs/rules.md; {@code index} becomes the revision of an accepted claim. */
     ClaimResult claim(ClaimRequest request, long index) {
         Tables t = tables;
         Optional<Rejected> refused = check(request, index);
@@ -155,7 +155,7 @@ class ChannelLedger {
         return new Released(t.channels.get(found.get().channelId()));
     }
 
-    /** SPEC §3 merge with chain state; {@code index} becomes the revision of a changed channel. */
+    /** The merge with chain state (docs/rules.md); {@code index} becomes the revision of a changed channel. */
     SyncResult sync(ChainChannel chain, long index) {
         Tables t = tables;
         ChannelState stored = t.channels.get(chain.channelId());
@@ -184,7 +184,7 @@ class ChannelLedger {
         return store(stored.withChainFunds(chain.value(), chain.expiration(), index));
     }
 
-    /** SPEC §3 settlement of each channel, decided one by one, in one entry. */
+    /** The settlement of each channel (docs/rules.md), decided one by one, in one entry. */
     Map<ChannelId, SettlementResult> startSettlements(List<ChannelId> channelIds, long index) {
         Map<ChannelId, SettlementResult> results = new LinkedHashMap<>();
         for (ChannelId channelId : channelIds) {
@@ -234,7 +234,7 @@ class ChannelLedger {
         return List.of(pending);
     }
 
-    /** Chain view merge, unknown channel, busy, then the payment rule: steps 1-7 of SPEC §3 claim. */
+    /** Chain view merge, unknown channel, busy, then the payment rule: claim steps 1-7 of docs/rules.md. */
     private Optional<Rejected> check(ClaimRequest request, long index) {
         Tables t = tables;
         if (request.chainView().isPresent()) {

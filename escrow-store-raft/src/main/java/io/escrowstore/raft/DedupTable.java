@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The outcome of every recent request id, in log order: SPEC §4's bounded window. Keyed by the
+ * The outcome of every recent request id, in log order: the bounded exactly-once window. Keyed by the
  * kind of request and its id, so the ids the library derives for commits and releases
  * ({@code commit/N}) never collide with a caller's claim ids. An entry leaves
  * the window when more than {@code maxEntries} newer ones exist or when it is older than the

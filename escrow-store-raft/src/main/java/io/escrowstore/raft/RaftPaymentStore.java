@@ -480,7 +480,7 @@ public final class RaftPaymentStore implements PaymentStore {
 
     /**
      * A digest of this node's channel table at its current applied index, for comparing replicas
-     * (SPEC §5 invariant 5). Costs a pass over every channel; meant for tests and audits.
+     * (replicas that applied the same log agree). Costs a pass over every channel; meant for tests and audits.
      */
     public StateDigest stateDigest() {
         checkOpen();

@@ -5,7 +5,7 @@ import java.util.HexFormat;
 
 /**
  * A fingerprint of a node's whole channel table at one applied log index. Two nodes that applied
- * the same log prefix have equal digests (SPEC §5 invariant 5).
+ * the same log prefix have equal digests (docs/rules.md, invariant 5).
  *
  * @param appliedIndex the last log index applied when the digest was taken
  * @param channels number of channels

@@ -156,7 +156,7 @@ public final class StoreProperties {
         boolean plaintext = !blank(values.get(UNSAFE_PLAINTEXT)) && parsed(values, UNSAFE_PLAINTEXT, StoreProperties::bool);
         if (tls.isPresent() && plaintext) {
             throw new InvalidValueException(UNSAFE_PLAINTEXT,
-                    "tls and unsafePlaintext exclude each other: " + TLS_KEY_STORE + " is set", null);
+                    TLS_KEY_STORE + " and " + UNSAFE_PLAINTEXT + " exclude each other: choose one", null);
         }
         tls.ifPresent(builder::tls);
         if (plaintext) {
@@ -165,7 +165,16 @@ public final class StoreProperties {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new InvalidValueException(keyOfField(e.getMessage()), e.getMessage(), e);
+            InvalidValueException refusal = renamed(e, KEYS);
+            // the builder checks every value first; a refusal of no key then is the missing transport
+            if (refusal.key() == null && tls.isEmpty() && !plaintext) {
+                throw new InvalidValueException(null, "Choose TLS or plaintext: set " + TLS_KEY_STORE + ", "
+                        + TLS_KEY_STORE_PASSWORD + ", " + TLS_TRUST_STORE + " and " + TLS_TRUST_STORE_PASSWORD
+                        + " (flags --" + TLS_KEY_STORE + " ...) for mutual TLS, or " + UNSAFE_PLAINTEXT
+                        + "=true (flag --" + UNSAFE_PLAINTEXT + ") for a network only the members reach;"
+                        + " see docs/security.md", e);
+            }
+            throw refusal;
         }
     }
 
@@ -207,7 +216,7 @@ public final class StoreProperties {
         try {
             return Optional.of(builder.build());
         } catch (IllegalArgumentException e) {
-            throw new InvalidValueException(null, e.getMessage(), e);
+            throw renamed(e, List.of(TLS_PROTOCOLS, TLS_CIPHER_SUITES));
         }
     }
 
@@ -298,14 +307,20 @@ public final class StoreProperties {
         return value == null || value.isBlank();
     }
 
-    /** The builder names a field ({@code groupId}); the key it comes from is {@code group-id}. */
-    private static String keyOfField(String message) {
-        for (String key : KEYS) {
-            String field = DASH_LETTER.matcher(key).replaceAll(m -> m.group(1).toUpperCase(Locale.ROOT));
-            if (message != null && message.startsWith(field + " ")) {
-                return key;
+    /**
+     * A builder's refusal in the words of this file: the builder names its field ({@code groupId},
+     * {@code protocols}), the message names the key the user wrote ({@code group-id},
+     * {@code tls-protocols}) and the exception carries it.
+     */
+    private static InvalidValueException renamed(IllegalArgumentException e, List<String> keys) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        for (String key : keys) {
+            String field = DASH_LETTER.matcher(key.replaceFirst("^tls-", ""))
+                    .replaceAll(m -> m.group(1).toUpperCase(Locale.ROOT));
+            if (message.startsWith(field + " ")) {
+                return new InvalidValueException(key, key + message.substring(field.length()), e);
             }
         }
-        return null;
+        return new InvalidValueException(null, message, e);
     }
 }

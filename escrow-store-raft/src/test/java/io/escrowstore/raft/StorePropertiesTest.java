@@ -120,6 +120,52 @@ class StorePropertiesTest {
     }
 
     @Test
+    void neitherTlsNorPlaintextNamesTheKeysToSetNotTheBuilderCalls() {
+        Map<String, String> values = required();
+        values.remove("unsafe-plaintext");
+
+        assertThatThrownBy(() -> StoreProperties.config(values))
+                .isInstanceOf(StoreProperties.InvalidValueException.class)
+                .hasMessageContaining("tls-key-store").hasMessageContaining("unsafe-plaintext=true")
+                .hasMessageContaining("--unsafe-plaintext").hasMessageNotContaining("tls(")
+                .hasMessageNotContaining("unsafePlaintext()");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "election-timeout     | 10ms",
+        "max-in-flight        | 0",
+        "snapshot-log-entries | 50",
+        "tls-protocols        | SSLv3",
+    })
+    void outOfRangeValueMessageNamesTheKeyNotTheBuilderField(String key, String value) {
+        Map<String, String> values = required();
+        if (key.startsWith("tls-")) {
+            values.remove("unsafe-plaintext");
+            values.putAll(Map.of("tls-key-store", "k.p12", "tls-key-store-password", "x", "tls-trust-store", "t.p12",
+                    "tls-trust-store-password", "x"));
+        }
+        values.put(key, value);
+
+        assertThatThrownBy(() -> StoreProperties.config(values))
+                .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
+                        e -> assertThat(e.key()).isEqualTo(key))
+                .hasMessageStartingWith(key + " must be");
+    }
+
+    @Test
+    void tlsAndPlaintextTogetherNameBothKeys() {
+        Map<String, String> values = required();
+        values.putAll(Map.of("tls-key-store", "k.p12", "tls-key-store-password", "x", "tls-trust-store", "t.p12",
+                "tls-trust-store-password", "x"));
+
+        assertThatThrownBy(() -> StoreProperties.config(values))
+                .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
+                        e -> assertThat(e.key()).isEqualTo("unsafe-plaintext"))
+                .hasMessage("tls-key-store and unsafe-plaintext exclude each other: choose one");
+    }
+
+    @Test
     void partialFileGivesSelfMembersGroupAndNoTls() {
         Map<String, String> values = Map.of("self", "10.0.0.1:7001", "members", "10.0.0.1:7001,10.0.0.2:7001");
 

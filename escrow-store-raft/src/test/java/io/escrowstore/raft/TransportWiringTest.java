@@ -44,9 +44,9 @@ class TransportWiringTest {
                 .hasMessageContaining("tls-key-store is not");
         assertThatThrownBy(() -> StoreProperties.config(base("tls-key-store", "/k.p12", "tls-key-store-password", "x",
                 "tls-trust-store", "/t.p12", "tls-trust-store-password", "x", "unsafe-plaintext", "true")))
-                .isInstanceOf(StoreProperties.InvalidValueException.class).hasMessageContaining("unsafePlaintext");
+                .isInstanceOf(StoreProperties.InvalidValueException.class).hasMessageContaining("unsafe-plaintext");
         assertThat(StoreProperties.config(base("unsafe-plaintext", "true")).unsafePlaintext()).isTrue();
-        assertThatThrownBy(() -> StoreProperties.config(base())).hasMessageContaining("tls is required");
+        assertThatThrownBy(() -> StoreProperties.config(base())).hasMessageContaining("Choose TLS or plaintext");
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.math.BigInteger;
 import java.util.Optional;
 
 /**
- * The sequential specification of ONE channel (SPEC §3: claim, merge with chain state, read),
+ * The sequential specification of ONE channel (the rules of docs/rules.md: claim, merge with chain state, read),
  * written independently of the store's code. {@link #step} says whether an operation with its
  * recorded outcome could have happened in a given state, and what state follows.
  *

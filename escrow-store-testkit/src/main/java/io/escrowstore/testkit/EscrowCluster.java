@@ -8,6 +8,7 @@ import io.escrowstore.EscrowStoreException;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.ReadConsistency;
+import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
 import io.escrowstore.raft.StateDigest;
@@ -66,7 +67,8 @@ public final class EscrowCluster implements AutoCloseable {
     private EscrowCluster(Builder builder) {
         this.awaitTimeout = builder.awaitTimeout;
         try {
-            this.dataRoot = Files.createTempDirectory("escrow-cluster-");
+            this.dataRoot = builder.dataRoot == null ? Files.createTempDirectory("escrow-cluster-")
+                    : Files.createTempDirectory(Files.createDirectories(builder.dataRoot), "escrow-cluster-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary data directory", e);
         }
@@ -180,12 +182,30 @@ public final class EscrowCluster implements AutoCloseable {
         return node(up.get(ThreadLocalRandom.current().nextInt(up.size())));
     }
 
-    /** Index of the node that running nodes agree leads, if any. */
+    /**
+     * Index of the node that a majority follows: a running node that believes it leads and that a
+     * majority of its configuration's members (itself included) report as their leader. An old
+     * leader cut off from the others may still believe it leads for up to an election timeout; it
+     * is not the answer, since the majority follows the new one (or nobody yet). Empty if no node
+     * has a majority behind it.
+     */
     public synchronized Optional<Integer> leader() {
-        return IntStream.range(0, nodes.length)
-                .filter(i -> nodes[i] != null && nodes[i].status().isLeader())
-                .boxed()
-                .findFirst();
+        Map<Integer, StoreStatus> statuses = new HashMap<>();
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                statuses.put(i, nodes[i].status());
+            }
+        }
+        return statuses.keySet().stream()
+                .filter(i -> statuses.get(i).isLeader() && followedByMajority(statuses.get(i), statuses.values()))
+                .max(Comparator.comparingLong(i -> statuses.get(i).term()));
+    }
+
+    private static boolean followedByMajority(StoreStatus leader, Collection<StoreStatus> statuses) {
+        long followers = statuses.stream()
+                .filter(s -> leader.members().contains(s.self()) && s.leader().filter(leader.self()::equals).isPresent())
+                .count();
+        return followers > leader.members().size() / 2;
     }
 
     /** Waits until some running node leads; returns its index. */
@@ -222,13 +242,18 @@ public final class EscrowCluster implements AutoCloseable {
 
     /**
      * Crashes node {@code i}: cuts its links first, so it cannot hand leadership over or say
-     * goodbye as a graceful {@link #stop} would, then stops it and makes its links healthy again
-     * for when it is restarted. Idempotent.
+     * goodbye as a graceful {@link #stop} would, then stops it and puts back the rules its links
+     * had before the crash. A node the test isolated (or whose links it cut, slowed or made lossy)
+     * stays so when it is {@link #restart restarted}; call {@link Network#rejoin} to heal it.
+     * Idempotent.
      */
     public void crash(int i) {
-        network.isolate(i);
-        stop(i);
-        network.rejoin(i);
+        Runnable restoreLinks = network.isolateUntilRestored(i);
+        try {
+            stop(i);
+        } finally {
+            restoreLinks.run();
+        }
     }
 
     /** Starts node {@code i} again on its data directory and port. @throws IllegalStateException if retired */
@@ -376,6 +401,7 @@ public final class EscrowCluster implements AutoCloseable {
         private Duration snapshotInterval = Duration.ZERO;
         private Duration awaitTimeout = Duration.ofSeconds(30);
         private long seed = 1;
+        private Path dataRoot;
         private UnaryOperator<RaftStoreConfig.Builder> nodeSettings = UnaryOperator.identity();
         private IntFunction<Executor> callbackExecutors = i -> null;
 
@@ -400,6 +426,18 @@ public final class EscrowCluster implements AutoCloseable {
          */
         public Builder nodeSettings(UnaryOperator<RaftStoreConfig.Builder> nodeSettings) {
             this.nodeSettings = nodeSettings;
+            return this;
+        }
+
+        /**
+         * Directory under which the cluster creates its own data directory (a new
+         * {@code escrow-cluster-*} directory holding {@code node-0}, {@code node-1}, ...), e.g. a
+         * JUnit {@code @TempDir} or a faster disk. Created if missing. {@link #close()} deletes the
+         * cluster's directory and leaves {@code dataRoot} itself in place. Default: the system's
+         * temporary directory.
+         */
+        public Builder dataRoot(Path dataRoot) {
+            this.dataRoot = dataRoot;
             return this;
         }
 

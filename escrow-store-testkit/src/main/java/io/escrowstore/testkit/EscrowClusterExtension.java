@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>After every test that passed it validates the cluster, like Caffeine's validation
  * interceptor: it heals every link the test cut or slowed, restarts any node the test stopped,
  * waits for a leader, and fails the test unless every node converges to the same applied index and
- * byte-identical channel table (SPEC §5 invariant 5). If the test recorded anything in
+ * byte-identical channel table (replicas that applied the same log agree). If the test recorded anything in
  * {@link #history()}, it then runs {@link HistoryChecker} and {@link LinearizabilityChecker} on it
  * ({@link Verification}) and fails the test on a violation. <b>Warning:</b> stop your load before
  * the test method returns, so every recorded call has completed.

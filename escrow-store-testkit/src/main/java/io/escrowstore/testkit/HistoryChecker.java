@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The fast, exact invariants of SPEC §5, checked on a {@link History} and the final state of every
+ * The fast, exact invariants of docs/rules.md (no payment twice, none lost, equal digests), checked on a {@link History} and the final state of every
  * replica before (and independently of) the full {@link LinearizabilityChecker}:
  * <ol>
  *   <li>no payment {@code (channel, nonce, amount)} acknowledged as accepted twice;</li>

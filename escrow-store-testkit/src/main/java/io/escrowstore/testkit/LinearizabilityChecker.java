@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Full linearizability check of a {@link History} against the sequential specification of a
- * channel (SPEC §3: claim, merge with chain state, linearizable read), one channel at a time
+ * channel (docs/rules.md: claim, merge with chain state, linearizable read), one channel at a time
  * (P-compositionality: an operation touches one channel, so the history is linearizable iff each
  * channel's sub-history is).
  *

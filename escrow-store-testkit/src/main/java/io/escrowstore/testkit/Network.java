@@ -56,6 +56,23 @@ public final class Network {
         fault(update((from, to, rule) -> from == node || to == node ? LinkRule.CUT : rule));
     }
 
+    /**
+     * Cuts every link of {@code node} as {@link #isolate} does; the returned action puts back the
+     * rules those links had just before, leaving every other link as it is then. Used by
+     * {@link EscrowCluster#crash}.
+     */
+    Runnable isolateUntilRestored(int node) {
+        check(node);
+        LinkRule[][] before = new LinkRule[size()][size()];
+        for (int from = 0; from < size(); from++) {
+            for (int to = 0; to < size(); to++) {
+                before[from][to] = table.rule(from, to);
+            }
+        }
+        isolate(node);
+        return () -> update((from, to, rule) -> from == node || to == node ? before[from][to] : rule);
+    }
+
     /** Cuts every link between {@code side} and the other nodes, both directions. */
     public void split(Collection<Integer> side) {
         Set<Integer> a = nodes(side);

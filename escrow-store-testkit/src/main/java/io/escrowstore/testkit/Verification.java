@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The end-of-test check of a cluster run: heal every link, restart every stopped node, wait for
- * a leader and for all replicas to converge (SPEC §5 invariant 5), read every channel of the
+ * a leader and for all replicas to converge (equal state digests), read every channel of the
  * history linearizably on every node (recorded in the history, so the final states must fit it
  * too), ask every node for the recorded outcome of every claim answered "not applied", then run
  * the exact invariants ({@link HistoryChecker}) on the history, every replica's final state and

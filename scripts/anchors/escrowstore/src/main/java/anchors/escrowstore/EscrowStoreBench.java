@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       own table);</li>
  *   <li>CAS = {@code claim()} of the payment the driver's next record describes: cumulative amount
  *       = the new record's amount, price = new amount - expected amount. The store accepts it only
- *       if the channel's authorized amount still equals the expected amount (SPEC §3: amount must
+ *       if the channel's authorized amount still equals the expected amount (the claim rule: amount must
  *       be authorized + price), and amounts only grow, so this is a compare-and-swap on the
  *       authorized amount. {@code Rejected(ALREADY_CLAIMED | INCREMENT_MISMATCH)} is a failed
  *       compare, and carries the channel as stored, which blind mode uses as the refreshed version

@@ -1,0 +1,88 @@
+package io.escrowstore.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.escrowstore.Member;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster's own controls: where its data lives, what a crash does to the links, who leads. */
+class ClusterControlTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataRootHoldsTheNodesDataAndCloseDeletesOnlyTheClustersDirectory() throws IOException {
+        Path root = dir.resolve("clusters");
+        Path nodeData;
+        try (EscrowCluster cluster = EscrowCluster.builder().nodes(1).dataRoot(root).start()) {
+            cluster.awaitLeader();
+            nodeData = cluster.config(0).dataDir();
+
+            assertThat(nodeData).startsWith(root);
+            assertThat(nodeData.resolve("log")).isDirectory();
+        }
+
+        assertThat(nodeData).doesNotExist();
+        assertThat(root).isDirectory();
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void crashOfAnIsolatedNodeRestartsItStillIsolated() {
+        try (EscrowCluster cluster = EscrowCluster.builder().start()) {
+            int follower = cluster.follower();
+            cluster.network().isolate(follower);
+            String isolated = cluster.network().describe();
+
+            cluster.crash(follower);
+            cluster.restart(follower);
+
+            assertThat(cluster.network().describe()).isEqualTo(isolated).contains(follower + "→");
+            cluster.network().rejoin(follower);
+            assertThat(cluster.network().healthy()).isTrue();
+            cluster.awaitConvergence();
+        }
+    }
+
+    @Test
+    void crashOfAHealthyNodeLeavesItsLinksHealthy() {
+        try (EscrowCluster cluster = EscrowCluster.builder().start()) {
+            int follower = cluster.follower();
+
+            cluster.crash(follower);
+
+            assertThat(cluster.network().healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void leaderIsTheNodeTheMajorityFollowsNotAnIsolatedOldLeader() {
+        // node 0 waits 10 s before it gives up leading alone; the others elect within about 0.6 s
+        AtomicInteger opened = new AtomicInteger();
+        try (EscrowCluster cluster = EscrowCluster.builder()
+                .nodeSettings(b -> opened.getAndIncrement() == 0 ? b.electionTimeout(Duration.ofSeconds(10)) : b)
+                .start()) {
+            Member slowToStepDown = cluster.config(0).self();
+            cluster.node(cluster.awaitLeader()).admin().transferLeadership(slowToStepDown);
+            Await.until(WAIT, () -> "node 0 leads", () -> cluster.leader().orElse(-1) == 0);
+
+            cluster.network().isolate(0);
+            Await.until(WAIT, () -> "a majority behind another node", () -> cluster.leader().orElse(0) != 0);
+
+            assertThat(cluster.node(0).status().isLeader()).as("the old leader still believes it leads").isTrue();
+            assertThat(cluster.leader()).get().isNotEqualTo(0);
+            cluster.network().heal();
+        }
+    }
+}
