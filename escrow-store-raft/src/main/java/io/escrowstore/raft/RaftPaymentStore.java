@@ -72,6 +72,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
     /** Requests whose outcome is a {@link ClaimResult}. */
     private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM, Command.BodyCase.COMMIT);
+    /** Between two readiness reads that found no quorum (each already waited up to the request timeout). */
+    private static final Duration READINESS_PAUSE = Duration.ofMillis(50);
 
     private final RaftStoreConfig config;
     private final String name;
@@ -81,6 +83,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ForwardClient forwardClient;
     private final RequestRouter router;
     private final LinearizableReader reader;
+    private final Readiness readiness;
     private final Semaphore inFlight;
     private final Executor callbackExecutor;
     private final ExecutorService ownCallbackExecutor;
@@ -208,6 +211,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         this.reader = new LinearizableReader(router::readIndex, fsm.appliedIndexWaiters(), scheduler, callbackExecutor,
                 config.requestTimeout(), config.timeSource());
+        this.readiness = new Readiness(() -> admittedCall(() -> reader.read(this::status, "this node's status")),
+                scheduler, READINESS_PAUSE);
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 
@@ -418,6 +423,17 @@ public final class RaftPaymentStore implements PaymentStore {
         // batch; the state machine's moves before a caller's result is handed over (read your writes)
         return new StoreStatus(config.self(), Leaders.of(node), fsm.knownTerm(), fsm.members(),
                 Math.max(fsm.appliedIndex(), node.getLastAppliedLogIndex()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each attempt is a linearizable read of {@link #status()} (read-index, as for
+     * {@link #channel(ChannelId)}); it is not counted in the read metrics.
+     */
+    @Override
+    public CompletableFuture<StoreStatus> ready() {
+        return readiness.await();
     }
 
     /**
