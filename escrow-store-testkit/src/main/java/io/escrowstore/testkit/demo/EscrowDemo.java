@@ -30,6 +30,12 @@ public final class EscrowDemo {
     private EscrowDemo() {
     }
 
+    /**
+     * Runs the demo; exits non-zero on a violation.
+     *
+     * @param args optionally, how many seconds the load runs (default 20)
+     * @throws Exception if the cluster cannot start
+     */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int channelCount = args.length > 1 ? Integer.parseInt(args[1]) : 64;
