@@ -51,8 +51,10 @@ public final class EscrowDemo {
         try (EscrowCluster cluster = EscrowCluster.builder().nodes(3).start()) {
             long started = System.nanoTime();
             int leader = cluster.awaitLeader();
-            out.printf("3 nodes up, node %d leads after %d ms; syncing %d channels from \"chain\"%n", leader,
-                    (System.nanoTime() - started) / 1_000_000, channelCount);
+            long firstLeader = (System.nanoTime() - started) / 1_000_000;
+            cluster.awaitReady();
+            out.printf("3 nodes up: node %d leads after %d ms, every node ready after %d ms; syncing %d channels"
+                    + " from \"chain\"%n", leader, firstLeader, (System.nanoTime() - started) / 1_000_000, channelCount);
             for (long id : channels) {
                 cluster.anyNode().syncFromChain(TestChannels.opened(cluster.groupId(), id, DEPOSIT));
             }
