@@ -72,7 +72,13 @@ class ReadinessTest {
         follower.close();
         opened.remove(follower);
 
-        leader.syncFromChain(RaftPaymentStoreTest.chain(1));
+        // a backlog the restarted follower must install from a snapshot, then entries after it
+        List<CompletableFuture<?>> syncs = new ArrayList<>();
+        for (long channel = 1; channel <= 2_000; channel++) {
+            syncs.add(leader.syncFromChainAsync(RaftPaymentStoreTest.chain(channel)));
+        }
+        CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).join();
+        leader.snapshot().join();
         long lastRevision = 0;
         for (int amount = 10; amount <= 100; amount += 10) {
             Accepted accepted = (Accepted) leader.claim(RaftPaymentStoreTest.claim(1, amount));
