@@ -212,7 +212,7 @@ public final class RaftPaymentStore implements PaymentStore {
         this.reader = new LinearizableReader(router::readIndex, fsm.appliedIndexWaiters(), scheduler, callbackExecutor,
                 config.requestTimeout(), config.timeSource());
         this.readiness = new Readiness(() -> admittedCall(() -> reader.read(this::status, "this node's status")),
-                scheduler, READINESS_PAUSE);
+                scheduler, callbackExecutor, READINESS_PAUSE);
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 

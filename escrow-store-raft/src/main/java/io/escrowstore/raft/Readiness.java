@@ -7,6 +7,7 @@ import io.escrowstore.StoreStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,20 +21,25 @@ import java.util.function.Supplier;
  * quorum ({@link NoQuorumException}) or a busy node ({@link StoreOverloadedException}) is followed
  * by another after {@code pause}, because the first election may take longer than one read. Any
  * other failure (closed, stopped) ends the wait with it; cancelling the returned future stops it.
+ * The returned future is completed on the store's executor ({@link Handoff}), never on a Raft or
+ * timer thread.
  */
 final class Readiness {
     private final Supplier<CompletableFuture<StoreStatus>> linearizableStatus;
     private final ScheduledExecutorService scheduler;
+    private final Executor executor;
     private final Duration pause;
 
     /**
      * @param linearizableStatus a linearizable read of this node's status
      * @param scheduler runs the next attempt after {@code pause}
+     * @param executor the store's callback executor, which completes the returned future
      */
     Readiness(Supplier<CompletableFuture<StoreStatus>> linearizableStatus, ScheduledExecutorService scheduler,
-            Duration pause) {
+            Executor executor, Duration pause) {
         this.linearizableStatus = linearizableStatus;
         this.scheduler = scheduler;
+        this.executor = executor;
         this.pause = pause;
     }
 
@@ -52,18 +58,18 @@ final class Readiness {
         try {
             read = linearizableStatus.get();
         } catch (RuntimeException e) {
-            ready.completeExceptionally(e);
+            fail(ready, e);
             return;
         }
         read.whenComplete((status, error) -> {
             Throwable failure = error instanceof CompletionException wrapped && wrapped.getCause() != null
                     ? wrapped.getCause() : error;
             if (failure == null) {
-                ready.complete(status);
+                Handoff.run(executor, () -> ready.complete(status));
             } else if (failure instanceof NoQuorumException || failure instanceof StoreOverloadedException) {
                 retryLater(ready);
             } else {
-                ready.completeExceptionally(failure);
+                fail(ready, failure);
             }
         });
     }
@@ -72,7 +78,11 @@ final class Readiness {
         try {
             scheduler.schedule(() -> attempt(ready), pause.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shuttingDown) {
-            ready.completeExceptionally(new StoreClosedException("store is shutting down"));
+            fail(ready, new StoreClosedException("store is shutting down"));
         }
+    }
+
+    private void fail(CompletableFuture<StoreStatus> ready, Throwable failure) {
+        Handoff.run(executor, () -> ready.completeExceptionally(failure));
     }
 }
