@@ -7,6 +7,7 @@ package io.escrowstore;
  */
 public class IndeterminateOutcomeException extends EscrowStoreException {
     private static final long serialVersionUID = 1L;
+    /** The request whose outcome is unknown. */
     private final RequestId requestId;
 
     /** @param requestId the request whose outcome is unknown; @param message why */

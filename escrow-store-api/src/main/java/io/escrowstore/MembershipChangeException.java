@@ -24,6 +24,7 @@ public class MembershipChangeException extends EscrowStoreException {
         FAILED
     }
 
+    /** Why the change was refused. */
     private final Reason reason;
 
     /** @param reason why; @param message what happened and what to do */

@@ -203,6 +203,35 @@ public interface PaymentStore extends AutoCloseable {
     StoreStatus status();
 
     /**
+     * Completes once this node can serve: a leader backed by a majority of the group confirmed a
+     * read index after this call began, and this node has applied the log up to that index. So
+     * every call that completed anywhere before {@code ready()} was called is reflected here, and a
+     * call made now does not wait for an election. The first election after {@code open} may take
+     * longer than the request timeout, so this keeps asking (each attempt bounded by the request
+     * timeout) until it succeeds, until the returned future is cancelled, or until the node closes
+     * ({@link StoreClosedException}) or stops after an internal error ({@link StoreUnavailableException}).
+     * Readiness is a fact about the moment it was confirmed: a later partition can end it.
+     *
+     * @return a future completed with this node's status at the moment it was found ready, on the
+     *     store's callback executor
+     */
+    CompletableFuture<StoreStatus> ready();
+
+    /**
+     * Blocking twin of {@link #ready()} with a bound: waits at most {@code timeout} and stops
+     * asking when it gives up.
+     *
+     * @param timeout how long to wait, positive
+     * @return this node's status at the moment it was found ready
+     * @throws NoQuorumException if no leader backed by a majority confirmed this node caught up
+     *     within {@code timeout}; the message carries this node's view of the group at that moment
+     * @throws StoreClosedException if the node is or gets closed
+     */
+    default StoreStatus awaitReady(Duration timeout) {
+        return Blocking.awaitReady(this, ready(), timeout);
+    }
+
+    /**
      * Stops this node: it leaves the group's quorum until restarted on the same data directory.
      * Calls in flight fail with {@link StoreClosedException} or {@link IndeterminateOutcomeException}.
      * Idempotent.

@@ -151,6 +151,12 @@ class PaymentStoreBlockingTest {
         }
 
         @Override
+        public CompletableFuture<StoreStatus> ready() {
+            calls.add("ready");
+            return answer();
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -410,5 +416,41 @@ class PaymentStoreBlockingTest {
         assertThat(new StoreClosedException("x")).isInstanceOf(EscrowStoreException.class);
         assertThat(new StoreOverloadedException("x")).isInstanceOf(EscrowStoreException.class);
         assertThat(new EscrowStoreException("x")).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void awaitReadyReturnsTheStatusTheStoreFoundReady() {
+        Member self = new Member("127.0.0.1", 7001);
+        StoreStatus ready = new StoreStatus(self, Optional.of(self), 1, List.of(self), 3);
+        FakeStore store = new FakeStore(CompletableFuture.completedFuture(ready));
+
+        assertThat(store.awaitReady(Duration.ofSeconds(1))).isSameAs(ready);
+    }
+
+    @Test
+    void awaitReadyGivesUpAfterItsTimeoutWithNoQuorumAndStopsTheCheck() {
+        CompletableFuture<Object> never = new CompletableFuture<>();
+        FakeStore store = new FakeStore(never);
+
+        assertThatThrownBy(() -> store.awaitReady(Duration.ofMillis(50)))
+                .isExactlyInstanceOf(NoQuorumException.class)
+                .hasMessageContaining("not ready within 50 ms")
+                .hasMessageContaining("no leader backed by a majority");
+        assertThat(never).as("the check stops asking").isCancelled();
+    }
+
+    @Test
+    void awaitReadyThrowsTheStoresFailureAsIs() {
+        StoreClosedException failure = new StoreClosedException("closed");
+        FakeStore store = new FakeStore(CompletableFuture.failedFuture(failure));
+
+        assertThat(catchThrowable(() -> store.awaitReady(Duration.ofSeconds(1)))).isSameAs(failure);
+    }
+
+    @Test
+    void awaitReadyRefusesANonPositiveTimeout() {
+        FakeStore store = new FakeStore(new CompletableFuture<>());
+
+        assertThatThrownBy(() -> store.awaitReady(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 }

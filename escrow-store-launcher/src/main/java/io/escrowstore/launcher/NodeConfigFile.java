@@ -7,10 +7,11 @@ import java.util.Set;
 
 /**
  * A node's launcher properties file: the {@link StoreProperties} keys plus the launcher's own
- * {@code status-interval}. The node, its admin commands and {@code restore-snapshot} read it here.
+ * {@code status-interval} and {@code http-port}. The node, its admin commands and {@code restore-snapshot} read it here.
  */
 final class NodeConfigFile {
     static final String STATUS_INTERVAL = "status-interval";
+    static final String HTTP_PORT = "http-port";
 
     private NodeConfigFile() {
     }
@@ -20,6 +21,6 @@ final class NodeConfigFile {
      * @throws java.io.UncheckedIOException if the file cannot be read
      */
     static Map<String, String> read(Path file) {
-        return StoreProperties.read(file, Set.of(STATUS_INTERVAL));
+        return StoreProperties.read(file, Set.of(STATUS_INTERVAL, HTTP_PORT));
     }
 }

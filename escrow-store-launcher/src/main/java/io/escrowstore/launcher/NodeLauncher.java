@@ -36,6 +36,10 @@ import picocli.CommandLine.Spec;
  * an unknown key is an error. Flags and file values are parsed alike, by {@link StoreProperties}.
  * Exit codes: 2 for invalid options, 1 if the node cannot start.
  *
+ * <p>It logs how long the node took to become ready ({@link RaftPaymentStore#ready()}). With
+ * {@code --http-port} it also serves liveness, readiness and Prometheus metrics over HTTP
+ * ({@link HealthServer}).
+ *
  * <p>It opens the same {@link RaftPaymentStore} a replica service embeds, so process mode and
  * embedded mode share one code path. {@code status|add-member|remove-member|replace-member|
  * transfer-leadership ...} asks a running node over its admin RPC instead, and
@@ -64,10 +68,17 @@ public final class NodeLauncher implements Callable<Integer> {
             description = "How often to log the node's status, or 0 for never. Default: " + DEFAULT_STATUS_INTERVAL + ".")
     private String statusIntervalFlag;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve /health/live, /health/ready and /metrics over HTTP on this port of the node's own host."
+                    + " Default: off.")
+    private String httpPortFlag;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
     private boolean help;
 
     private Duration statusInterval;
+    /** The HTTP port, or null for no HTTP endpoints. */
+    private Integer httpPort;
 
     /** Parses {@code args} (and the {@code --config} file they name) into the node's settings. */
     static RaftStoreConfig parse(String... args) {
@@ -111,7 +122,9 @@ public final class NodeLauncher implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         log.info("Starting store node: {}", config);
+        long opening = config.timeSource().nanoTime();
         RaftPaymentStore store;
+        HealthServer http;
         try {
             store = RaftPaymentStore.open(config);
         } catch (RuntimeException e) {
@@ -123,6 +136,19 @@ public final class NodeLauncher implements Callable<Integer> {
                     root == e ? "" : " (" + root.getMessage() + ")", e);
             return CommandLine.ExitCode.SOFTWARE;
         }
+        try {
+            http = httpPort == null ? null : HealthServer.start(store, httpPort);
+        } catch (UncheckedIOException e) {
+            log.error("Cannot start store node {}: {}", config.self(), e.getMessage(), e);
+            store.close();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+        if (http != null) {
+            log.info("HTTP endpoints /health/live, /health/ready, /metrics on {}", http.address());
+        }
+        store.ready().thenAccept(ready -> log.info("Ready after {} ms: leader {}, term {}, applied index {}",
+                TimeUnit.NANOSECONDS.toMillis(config.timeSource().nanoTime() - opening),
+                ready.leader().map(Member::toString).orElse("?"), ready.term(), ready.lastAppliedIndex()));
         ScheduledExecutorService statusLog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "escrow-status");
             thread.setDaemon(true);
@@ -136,6 +162,9 @@ public final class NodeLauncher implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Terminating: closing store node {}", config.self());
             statusLog.shutdownNow();
+            if (http != null) {
+                http.close();
+            }
             store.close();
             closed.countDown();
         }, "escrow-shutdown"));
@@ -166,6 +195,9 @@ public final class NodeLauncher implements Callable<Integer> {
         if (statusIntervalFlag != null) {
             values.put(NodeConfigFile.STATUS_INTERVAL, statusIntervalFlag);
         }
+        if (httpPortFlag != null) {
+            values.put(NodeConfigFile.HTTP_PORT, httpPortFlag);
+        }
         for (String key : StoreProperties.REQUIRED) {
             if (values.get(key) == null || values.get(key).isBlank()) {
                 OptionSpec option = spec.findOption("--" + key);
@@ -179,11 +211,30 @@ public final class NodeLauncher implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw invalid(NodeConfigFile.STATUS_INTERVAL, e);
         }
+        String port = values.get(NodeConfigFile.HTTP_PORT);
+        try {
+            httpPort = port == null || port.isBlank() ? null : httpPort(port.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(NodeConfigFile.HTTP_PORT, e);
+        }
         try {
             return StoreProperties.config(values);
         } catch (StoreProperties.InvalidValueException e) {
             throw invalid(e.key(), e);
         }
+    }
+
+    private static int httpPort(String value) {
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port number: " + value, e);
+        }
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1..65535: " + value);
+        }
+        return port;
     }
 
     private Map<String, String> fileValues() {

@@ -148,6 +148,20 @@ class NodeLauncherTest {
                 .hasMessageStartingWith("Invalid value for option '" + option + "'");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "http", "-1"})
+    void badHttpPortFromFlagOrFileNamesTheOption(String port) throws IOException {
+        List<String> args = allFlags();
+        args.addAll(List.of("--http-port", port));
+        Path file = configFile("self=127.0.0.1:7001", "members=127.0.0.1:7001", "data-dir=" + dir,
+                "group-id=" + GROUP_HEX, "unsafe-plaintext=true", "http-port=" + port);
+
+        assertThatThrownBy(() -> parse(args)).isInstanceOf(ParameterException.class)
+                .hasMessageStartingWith("Invalid value for option '--http-port'");
+        assertThatThrownBy(() -> parsePlain("--config", file.toString())).isInstanceOf(ParameterException.class)
+                .hasMessageStartingWith("Invalid value for option '--http-port'");
+    }
+
     @Test
     void badFileValueNamesTheOption() throws IOException {
         Path file = configFile("self=127.0.0.1:7001", "members=127.0.0.1:7001", "data-dir=" + dir,

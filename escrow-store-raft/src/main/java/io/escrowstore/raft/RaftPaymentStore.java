@@ -77,6 +77,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private static final int REMEMBERED_STAMPS = 100_000;
     /** Requests whose outcome is a {@link ClaimResult}. */
     private static final Set<Command.BodyCase> CLAIM_KINDS = EnumSet.of(Command.BodyCase.CLAIM, Command.BodyCase.COMMIT);
+    /** Between two readiness reads that found no quorum (each already waited up to the request timeout). */
+    private static final Duration READINESS_PAUSE = Duration.ofMillis(50);
 
     private final RaftStoreConfig config;
     private final String name;
@@ -86,6 +88,7 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ForwardClient forwardClient;
     private final RequestRouter router;
     private final LinearizableReader reader;
+    private final Readiness readiness;
     private final Semaphore inFlight;
     private final Executor callbackExecutor;
     private final ExecutorService ownCallbackExecutor;
@@ -222,6 +225,8 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         this.reader = new LinearizableReader(router::readIndex, fsm.appliedIndexWaiters(), scheduler, callbackExecutor,
                 config.requestTimeout(), config.timeSource());
+        this.readiness = new Readiness(() -> admittedCall(() -> reader.read(this::status, "this node's status")),
+                scheduler, callbackExecutor, READINESS_PAUSE);
         LOG.info("{}: started with members {} in {}", name, config.members(), config.dataDir());
     }
 
@@ -463,6 +468,17 @@ public final class RaftPaymentStore implements PaymentStore {
             // jraft answers only while the node runs; one stopped on an error keeps what it applied
             return fsm.appliedIndex();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each attempt is a linearizable read of {@link #status()} (read-index, as for
+     * {@link #channel(ChannelId)}); it is not counted in the read metrics.
+     */
+    @Override
+    public CompletableFuture<StoreStatus> ready() {
+        return readiness.await();
     }
 
     /**

@@ -35,30 +35,56 @@ import java.util.regex.Pattern;
  * single key is at fault, e.g. neither TLS nor plaintext chosen).
  */
 public final class StoreProperties {
+    // the keys, one per RaftStoreConfig option; what each means: docs/configuration.md
+    /** Key of {@link RaftStoreConfig#self()}. */
     public static final String SELF = "self";
+    /** Key {@code members}. */
     public static final String MEMBERS = "members";
+    /** Key {@code data-dir}. */
     public static final String DATA_DIR = "data-dir";
+    /** Key {@code group-id}. */
     public static final String GROUP_ID = "group-id";
+    /** Key {@code raft-group}. */
     public static final String RAFT_GROUP = "raft-group";
+    /** Key {@code election-timeout}. */
     public static final String ELECTION_TIMEOUT = "election-timeout";
+    /** Key {@code max-election-delay}. */
     public static final String MAX_ELECTION_DELAY = "max-election-delay";
+    /** Key {@code heartbeat-interval}. */
     public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
+    /** Key {@code request-timeout}. */
     public static final String REQUEST_TIMEOUT = "request-timeout";
+    /** Key {@code snapshot-interval}. */
     public static final String SNAPSHOT_INTERVAL = "snapshot-interval";
+    /** Key {@code max-in-flight}. */
     public static final String MAX_IN_FLIGHT = "max-in-flight";
+    /** Key {@code dedup-max-entries}. */
     public static final String DEDUP_MAX_ENTRIES = "dedup-max-entries";
+    /** Key {@code dedup-retention}. */
     public static final String DEDUP_RETENTION = "dedup-retention";
+    /** Key {@code join}. */
     public static final String JOIN = "join";
+    /** Key {@code snapshot-log-entries}. */
     public static final String SNAPSHOT_LOG_ENTRIES = "snapshot-log-entries";
+    /** Key {@code admin-timeout}. */
     public static final String ADMIN_TIMEOUT = "admin-timeout";
+    /** Key {@code tls-key-store}. */
     public static final String TLS_KEY_STORE = "tls-key-store";
+    /** Key {@code tls-key-store-password}. */
     public static final String TLS_KEY_STORE_PASSWORD = "tls-key-store-password";
+    /** Key {@code tls-key-store-type}. */
     public static final String TLS_KEY_STORE_TYPE = "tls-key-store-type";
+    /** Key {@code tls-trust-store}. */
     public static final String TLS_TRUST_STORE = "tls-trust-store";
+    /** Key {@code tls-trust-store-password}. */
     public static final String TLS_TRUST_STORE_PASSWORD = "tls-trust-store-password";
+    /** Key {@code tls-trust-store-type}. */
     public static final String TLS_TRUST_STORE_TYPE = "tls-trust-store-type";
+    /** Key {@code tls-protocols}. */
     public static final String TLS_PROTOCOLS = "tls-protocols";
+    /** Key {@code tls-cipher-suites}. */
     public static final String TLS_CIPHER_SUITES = "tls-cipher-suites";
+    /** Key {@code unsafe-plaintext}. */
     public static final String UNSAFE_PLAINTEXT = "unsafe-plaintext";
 
     /** The keys {@link #config} requires. */
@@ -80,6 +106,7 @@ public final class StoreProperties {
     /** A value refused, with the key it came from. */
     public static final class InvalidValueException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
+        /** The key at fault, or null when no single key is. */
         private final String key;
 
         InvalidValueException(String key, String message, Throwable cause) {

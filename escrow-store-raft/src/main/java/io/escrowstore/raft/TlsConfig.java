@@ -41,10 +41,12 @@ public final class TlsConfig {
         this.cipherSuites = List.copyOf(b.cipherSuites);
     }
 
+    /** A builder with no stores set, {@link #DEFAULT_PROTOCOLS} and the JDK's default cipher suites. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The key store holding this node's private key and certificate chain. */
     public Path keyStore() {
         return keyStore;
     }
@@ -53,10 +55,12 @@ public final class TlsConfig {
         return keyStorePassword.clone();
     }
 
+    /** The key store's type, e.g. {@code PKCS12}. */
     public String keyStoreType() {
         return keyStoreType;
     }
 
+    /** The trust store holding the certificate authorities a peer certificate must chain to. */
     public Path trustStore() {
         return trustStore;
     }
@@ -65,10 +69,12 @@ public final class TlsConfig {
         return trustStorePassword.clone();
     }
 
+    /** The trust store's type, e.g. {@code PKCS12}. */
     public String trustStoreType() {
         return trustStoreType;
     }
 
+    /** The TLS protocols enabled, {@link #DEFAULT_PROTOCOLS} unless the builder was given others. */
     public List<String> protocols() {
         return protocols;
     }

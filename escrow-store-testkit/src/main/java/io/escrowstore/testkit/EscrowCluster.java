@@ -7,6 +7,7 @@ import io.escrowstore.ChannelState;
 import io.escrowstore.EscrowStoreException;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
+import io.escrowstore.NoQuorumException;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.RaftPaymentStore;
@@ -212,6 +213,24 @@ public final class EscrowCluster implements AutoCloseable {
     public int awaitLeader() {
         Await.until(awaitTimeout, () -> "a leader among nodes " + running(), () -> leader().isPresent());
         return leader().orElseThrow();
+    }
+
+    /**
+     * Waits until every running node is ready ({@link RaftPaymentStore#awaitReady}): a leader backed
+     * by a majority is known and each node has applied what was committed when it asked, so a call
+     * made next on any running node does not wait for an election. Returns this cluster.
+     *
+     * @throws AssertionError if a node is not ready within the await timeout
+     */
+    public EscrowCluster awaitReady() {
+        for (int i : running()) {
+            try {
+                node(i).awaitReady(awaitTimeout);
+            } catch (NoQuorumException e) {
+                throw new AssertionError("node " + i + " " + e.getMessage(), e);
+            }
+        }
+        return this;
     }
 
     /** Waits until a node other than {@code former} leads; returns its index. */

@@ -36,6 +36,12 @@ public final class BenchWorker {
         this.node = RaftPaymentStore.open(config);
     }
 
+    /**
+     * Runs one benchmark node in this process until its parent ends it.
+     *
+     * @param args what the parent benchmark passes
+     * @throws Exception if the node cannot start
+     */
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         // nothing but protocol lines on stdout: anything else the JVM or a library prints goes to stderr

@@ -105,6 +105,11 @@ public final class ClaimBench implements Callable<Integer> {
             description = "JVM options of each worker process (--cluster processes), space-separated.")
     String workerJvmArgs;
 
+    /**
+     * Runs the claim benchmark and exits with its status.
+     *
+     * @param args the options above
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

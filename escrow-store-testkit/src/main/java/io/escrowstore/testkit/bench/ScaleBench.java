@@ -76,6 +76,11 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "", description = "Free text for the row.")
     String label;
 
+    /**
+     * Runs the scale benchmark and exits with its status.
+     *
+     * @param args the options above
+     */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

@@ -30,6 +30,12 @@ public final class EscrowDemo {
     private EscrowDemo() {
     }
 
+    /**
+     * Runs the demo; exits non-zero on a violation.
+     *
+     * @param args optionally, how many seconds the load runs (default 20)
+     * @throws Exception if the cluster cannot start
+     */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int channelCount = args.length > 1 ? Integer.parseInt(args[1]) : 64;
@@ -45,8 +51,10 @@ public final class EscrowDemo {
         try (EscrowCluster cluster = EscrowCluster.builder().nodes(3).start()) {
             long started = System.nanoTime();
             int leader = cluster.awaitLeader();
-            out.printf("3 nodes up, node %d leads after %d ms; syncing %d channels from \"chain\"%n", leader,
-                    (System.nanoTime() - started) / 1_000_000, channelCount);
+            long firstLeader = (System.nanoTime() - started) / 1_000_000;
+            cluster.awaitReady();
+            out.printf("3 nodes up: node %d leads after %d ms, every node ready after %d ms; syncing %d channels"
+                    + " from \"chain\"%n", leader, firstLeader, (System.nanoTime() - started) / 1_000_000, channelCount);
             for (long id : channels) {
                 cluster.anyNode().syncFromChain(TestChannels.opened(cluster.groupId(), id, DEPOSIT));
             }

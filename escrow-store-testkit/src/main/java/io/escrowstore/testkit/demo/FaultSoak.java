@@ -45,6 +45,11 @@ public final class FaultSoak {
     private FaultSoak() {
     }
 
+    /**
+     * Runs the soak; exits non-zero on a violation.
+     *
+     * @param args optionally seconds (default 300), then node count and seed
+     */
     public static void main(String[] args) {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
