@@ -1,5 +1,6 @@
 package io.escrowstore.raft;
 
+import io.escrowstore.raft.internal.replication.Members;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.core.NodeImpl;
@@ -58,6 +59,41 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.escrowstore.raft.internal.admin.AdminClient;
+import io.escrowstore.raft.internal.admin.AdminProcessor;
+import io.escrowstore.raft.internal.admin.AdminService;
+import io.escrowstore.raft.internal.admin.ClusterStatusCollector;
+import io.escrowstore.raft.internal.admin.ConfSteps;
+import io.escrowstore.raft.internal.admin.MembershipChanger;
+import io.escrowstore.raft.internal.admin.NodeDescriber;
+import io.escrowstore.raft.internal.admin.RaftClusterAdmin;
+import io.escrowstore.raft.internal.engine.EngineFailure;
+import io.escrowstore.raft.internal.engine.EngineOptions;
+import io.escrowstore.raft.internal.engine.StartupCheck;
+import io.escrowstore.raft.internal.ledger.ChannelLedger;
+import io.escrowstore.raft.internal.ledger.CommandApplier;
+import io.escrowstore.raft.internal.ledger.Commands;
+import io.escrowstore.raft.internal.ledger.Results;
+import io.escrowstore.raft.internal.reads.LeaderReadIndex;
+import io.escrowstore.raft.internal.reads.LinearizableReader;
+import io.escrowstore.raft.internal.replication.Leaders;
+import io.escrowstore.raft.internal.replication.LogClock;
+import io.escrowstore.raft.internal.replication.MembershipView;
+import io.escrowstore.raft.internal.replication.PaymentStateMachine;
+import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.SnapshotPolicy;
+import io.escrowstore.raft.internal.replication.SubmissionStamps;
+import io.escrowstore.raft.internal.replication.UnsafeDoubt;
+import io.escrowstore.raft.internal.routing.ForwardClient;
+import io.escrowstore.raft.internal.routing.ForwardProcessor;
+import io.escrowstore.raft.internal.routing.LeaderCalls;
+import io.escrowstore.raft.internal.routing.RequestRouter;
+import io.escrowstore.raft.internal.support.NamedThreads;
+import io.escrowstore.raft.internal.support.Poll;
+import io.escrowstore.raft.internal.support.StoreStats;
+import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
+import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.TransportSecurity;
 
 /**
  * A {@link PaymentStore} node backed by an embedded SOFAJRaft node. Open one per replica with
@@ -144,7 +180,7 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         RpcServer rpcServer = new BoltRpcServer(boltServer);
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm,
+        this.groupService = new RaftGroupService(config.raftGroup(), Members.peer(config.self()), EngineOptions.of(config, fsm,
                 NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         this.logClock = new LogClock(config.timeSource(), name);
@@ -268,10 +304,6 @@ public final class RaftPaymentStore implements PaymentStore {
 
     private com.alipay.sofa.jraft.rpc.RaftRpcFactory.ConfigHelper<com.alipay.sofa.jraft.rpc.RpcClient> clientHelper() {
         return security == null ? null : security.clientHelper();
-    }
-
-    static PeerId peer(Member member) {
-        return new PeerId(member.host(), member.port());
     }
 
     @Override
@@ -542,7 +574,7 @@ public final class RaftPaymentStore implements PaymentStore {
     }
 
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
-    long refusedHandshakes() {
+    public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
     }
 
@@ -552,7 +584,7 @@ public final class RaftPaymentStore implements PaymentStore {
         return logClock.skewMillis();
     }
 
-    StoreStats stats() {
+    public StoreStats stats() {
         return stats;
     }
 
@@ -561,12 +593,12 @@ public final class RaftPaymentStore implements PaymentStore {
         return engineFailure;
     }
 
-    PaymentStateMachine stateMachine() {
+    public PaymentStateMachine stateMachine() {
         return fsm;
     }
 
     /** The Raft node; null never (the constructor fails instead), but it may have stopped. */
-    Node raftNode() {
+    public Node raftNode() {
         return node;
     }
 

@@ -49,7 +49,7 @@ public final class TlsConfig {
         return keyStore;
     }
 
-    char[] keyStorePassword() {
+    public char[] keyStorePassword() {
         return keyStorePassword.clone();
     }
 
@@ -61,7 +61,7 @@ public final class TlsConfig {
         return trustStore;
     }
 
-    char[] trustStorePassword() {
+    public char[] trustStorePassword() {
         return trustStorePassword.clone();
     }
 
