@@ -14,10 +14,10 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** Channels, payments and leader stamps for the microbenchmarks (what the testkit's TestChannels makes). */
-final class BenchData {
+public final class BenchData {
     static final GroupId GROUP = new GroupId(filled(GroupId.LENGTH, (byte) 0x5a));
     static final long DEPOSIT = 1_000_000_000_000_000L;
-    static final long PRICE = 10;
+    public static final long PRICE = 10;
     static final BigInteger PRICE_BIG = BigInteger.valueOf(PRICE);
     private static final Address SENDER = Address.fromHex("0x1111111111111111111111111111111111111111");
     private static final Address SIGNER = Address.fromHex("0x2222222222222222222222222222222222222222");
@@ -39,13 +39,13 @@ final class BenchData {
     }
 
     /** The claim raising {@code channelId}'s authorized amount to {@code amount}. */
-    static ClaimRequest claim(long channelId, long amount, String requestId) {
+    public static ClaimRequest claim(long channelId, long amount, String requestId) {
         return ClaimRequest.of(new Payment(ChannelId.of(channelId), BigInteger.ZERO, BigInteger.valueOf(amount),
                 signature(channelId, amount)), PRICE_BIG, new RequestId(requestId));
     }
 
     /** The stamp a leader with the default settings (200,000 outcomes, 10 min) puts on an entry. */
-    static EntryStamp stamp(long leaderTimeMillis, int dedupMaxEntries) {
+    public static EntryStamp stamp(long leaderTimeMillis, int dedupMaxEntries) {
         return EntryStamp.newBuilder()
                 .setLeaderTimeMillis(leaderTimeMillis)
                 .setDedupMaxEntries(dedupMaxEntries)
@@ -54,7 +54,7 @@ final class BenchData {
     }
 
     /** A ledger with channels 1..count synced from chain (authorized amount 0). */
-    static ChannelLedger ledger(int count) {
+    public static ChannelLedger ledger(int count) {
         ChannelLedger ledger = new ChannelLedger(GROUP);
         for (int i = 1; i <= count; i++) {
             ledger.sync(opened(i), i);
