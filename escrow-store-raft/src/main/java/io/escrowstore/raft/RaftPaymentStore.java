@@ -91,6 +91,7 @@ import io.escrowstore.raft.internal.routing.RequestRouter;
 import io.escrowstore.raft.internal.support.NamedThreads;
 import io.escrowstore.raft.internal.support.Poll;
 import io.escrowstore.raft.internal.support.StoreStats;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
@@ -168,7 +169,7 @@ public final class RaftPaymentStore implements PaymentStore {
                     config.unsafeSwitches());
         }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
-                snapshotPolicy, config.unsafeSkipRequestDedup());
+                snapshotPolicy, UnsafeSwitches.of(config).skipRequestDedup());
         this.engineFailure = new EngineFailure(name, config.dataDir());
         fsm.whenFailed(engineFailure::engineFailed);
 
@@ -186,7 +187,7 @@ public final class RaftPaymentStore implements PaymentStore {
         this.logClock = new LogClock(config.timeSource(), name);
         fsm.whenApplied(logClock::observe);
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, () -> logClock.stamp(fsm.leaderTerm()),
-                config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
+                config.dedupMaxEntries(), config.dedupRetention(), UnsafeSwitches.of(config).acknowledgeBeforeCommit());
         // a new leader's last entries are configuration entries, which the state machine never
         // sees; an empty entry of its own makes its applied index move past them (LeaderReadIndex)
         fsm.whenLeading(() -> {
@@ -327,7 +328,7 @@ public final class RaftPaymentStore implements PaymentStore {
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
-        if (config.unsafeLocalFollowerReads() && !node.isLeader()) {
+        if (UnsafeSwitches.of(config).localFollowerReads() && !node.isLeader()) {
             // TEST ONLY, deliberately wrong: a follower answers from local state without read-index
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
@@ -430,7 +431,7 @@ public final class RaftPaymentStore implements PaymentStore {
                         throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
                     }
                 }));
-        return config.unsafeReportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
+        return UnsafeSwitches.of(config).reportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
     }
 
     /** An index this node knows committed: no entry appended from now on lies at or below it. */

@@ -2,6 +2,7 @@ package io.escrowstore.raft;
 
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,10 +42,21 @@ public final class RaftStoreConfig {
     private final TimeSource timeSource;
     private final TlsConfig tls;
     private final boolean unsafePlaintext;
-    private final boolean unsafeAcknowledgeBeforeCommit;
-    private final boolean unsafeLocalFollowerReads;
-    private final boolean unsafeSkipRequestDedup;
-    private final boolean unsafeReportDoubtAsNotApplied;
+    private final UnsafeSwitches unsafe;
+
+    static {
+        UnsafeSwitches.install(new UnsafeSwitches.Carrier() {
+            @Override
+            public void set(Builder builder, UnsafeSwitches switches) {
+                builder.unsafe = switches;
+            }
+
+            @Override
+            public UnsafeSwitches of(RaftStoreConfig config) {
+                return config.unsafe;
+            }
+        });
+    }
 
     private RaftStoreConfig(Builder b) {
         this.groupId = b.groupId;
@@ -68,10 +80,7 @@ public final class RaftStoreConfig {
         this.timeSource = b.timeSource;
         this.tls = b.tls;
         this.unsafePlaintext = b.unsafePlaintext;
-        this.unsafeAcknowledgeBeforeCommit = b.unsafeAcknowledgeBeforeCommit;
-        this.unsafeLocalFollowerReads = b.unsafeLocalFollowerReads;
-        this.unsafeSkipRequestDedup = b.unsafeSkipRequestDedup;
-        this.unsafeReportDoubtAsNotApplied = b.unsafeReportDoubtAsNotApplied;
+        this.unsafe = b.unsafe;
     }
 
     /** The Raft group name a node serves unless {@link Builder#raftGroup} says otherwise. */
@@ -106,10 +115,7 @@ public final class RaftStoreConfig {
         b.timeSource = timeSource;
         b.tls = tls;
         b.unsafePlaintext = unsafePlaintext;
-        b.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
-        b.unsafeLocalFollowerReads = unsafeLocalFollowerReads;
-        b.unsafeSkipRequestDedup = unsafeSkipRequestDedup;
-        b.unsafeReportDoubtAsNotApplied = unsafeReportDoubtAsNotApplied;
+        b.unsafe = unsafe;
         return b;
     }
 
@@ -232,43 +238,6 @@ public final class RaftStoreConfig {
     }
 
     /**
-     * TEST ONLY, breaks safety: answers a claim from the leader's current state as soon as the
-     * leader has queued it, before it is appended or committed. Exists to prove the fault suites
-     * catch lost acknowledged claims. Default false; {@code NodeLauncher} refuses to start with it.
-     */
-    public boolean unsafeAcknowledgeBeforeCommit() {
-        return unsafeAcknowledgeBeforeCommit;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: a follower answers linearizable reads from its local state without
-     * read-index. Exists to prove the fault suites catch stale reads. Default false; refused by
-     * {@code NodeLauncher}.
-     */
-    public boolean unsafeLocalFollowerReads() {
-        return unsafeLocalFollowerReads;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: the state machine ignores its request-id deduplication table, so a
-     * retried request is evaluated again. Exists to prove the retry suite catches it. Default
-     * false; refused by {@code NodeLauncher}.
-     */
-    public boolean unsafeSkipRequestDedup() {
-        return unsafeSkipRequestDedup;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: a mutation whose outcome is unknown fails with
-     * {@code NoQuorumException} ("not applied") instead of {@code IndeterminateOutcomeException},
-     * although it may have taken effect. Exists to prove the fault suites catch a broken "not
-     * applied" promise. Default false; refused by {@code NodeLauncher}.
-     */
-    public boolean unsafeReportDoubtAsNotApplied() {
-        return unsafeReportDoubtAsNotApplied;
-    }
-
-    /**
      * Mutual TLS for every connection on the Raft port (Raft, forwarded commands, admin requests),
      * or empty for plaintext. See {@link TlsConfig} and {@code docs/security.md}.
      */
@@ -285,22 +254,12 @@ public final class RaftStoreConfig {
         return unsafePlaintext;
     }
 
-    /** Names of the {@code unsafe…} test-only switches that are on; empty in every real deployment. */
+    /**
+     * Names of the test-only unsafe switches that are on; empty in every real deployment. They cannot
+     * be set through the builder (only the testkit sets them, to prove its checks can fail).
+     */
     public List<String> unsafeSwitches() {
-        List<String> on = new ArrayList<>();
-        if (unsafeAcknowledgeBeforeCommit) {
-            on.add("unsafeAcknowledgeBeforeCommit");
-        }
-        if (unsafeLocalFollowerReads) {
-            on.add("unsafeLocalFollowerReads");
-        }
-        if (unsafeSkipRequestDedup) {
-            on.add("unsafeSkipRequestDedup");
-        }
-        if (unsafeReportDoubtAsNotApplied) {
-            on.add("unsafeReportDoubtAsNotApplied");
-        }
-        return List.copyOf(on);
+        return unsafe.names();
     }
 
     @Override
@@ -337,10 +296,7 @@ public final class RaftStoreConfig {
         private TimeSource timeSource = TimeSource.SYSTEM;
         private TlsConfig tls;
         private boolean unsafePlaintext;
-        private boolean unsafeAcknowledgeBeforeCommit;
-        private boolean unsafeLocalFollowerReads;
-        private boolean unsafeSkipRequestDedup;
-        private boolean unsafeReportDoubtAsNotApplied;
+        private UnsafeSwitches unsafe = UnsafeSwitches.NONE;
 
         private Builder() {
         }
@@ -485,30 +441,6 @@ public final class RaftStoreConfig {
         public Builder unsafePlaintext() {
             this.unsafePlaintext = true;
             this.tls = null;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}. */
-        public Builder unsafeAcknowledgeBeforeCommit(boolean on) {
-            this.unsafeAcknowledgeBeforeCommit = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeLocalFollowerReads()}. */
-        public Builder unsafeLocalFollowerReads(boolean on) {
-            this.unsafeLocalFollowerReads = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()}. */
-        public Builder unsafeSkipRequestDedup(boolean on) {
-            this.unsafeSkipRequestDedup = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeReportDoubtAsNotApplied()}. */
-        public Builder unsafeReportDoubtAsNotApplied(boolean on) {
-            this.unsafeReportDoubtAsNotApplied = on;
             return this;
         }
 

@@ -19,14 +19,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RaftStoreConfigTest {
+public class RaftStoreConfigTest {
     static final GroupId GROUP = new GroupId(new byte[GroupId.LENGTH]);
     static final Member A = new Member("127.0.0.1", 7001);
     static final Member B = new Member("127.0.0.1", 7002);
     static final Member C = new Member("127.0.0.1", 7003);
     static final Path DATA = Path.of("/var/lib/escrow/node-a");
 
-    static RaftStoreConfig.Builder minimal() {
+    public static RaftStoreConfig.Builder minimal() {
         return RaftStoreConfig.builder().unsafePlaintext().groupId(GROUP).self(A).members(List.of(A, B, C))
                 .dataDir(DATA);
     }

@@ -21,6 +21,7 @@ import io.escrowstore.Settlement;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class PaymentStateMachine extends StateMachineAdapter {
         this(ledger, snapshotWriter, name, membership, stats, snapshotPolicy, false);
     }
 
-    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()} */
+    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link UnsafeSwitches#skipRequestDedup()} */
     public PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
             StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup) {
         this.membership = membership;
@@ -386,7 +387,7 @@ public final class PaymentStateMachine extends StateMachineAdapter {
     }
 
     /**
-     * TEST ONLY ({@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}): the outcomes the commands
+     * TEST ONLY ({@link UnsafeSwitches#acknowledgeBeforeCommit()}): the outcomes the commands
      * of {@code entry} would have on a copy of the current state, which is left unchanged.
      */
     List<CommandResult> preview(byte[] entry) {

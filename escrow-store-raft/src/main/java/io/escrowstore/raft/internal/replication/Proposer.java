@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class Proposer {
         this(node, fsm, executor, clock, dedupMaxEntries, dedupRetention, false);
     }
 
-    /** @param unsafeAcknowledgeBeforeCommit TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()} */
+    /** @param unsafeAcknowledgeBeforeCommit TEST ONLY, breaks safety; see {@link UnsafeSwitches#acknowledgeBeforeCommit()} */
     public Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
             int dedupMaxEntries, Duration dedupRetention, boolean unsafeAcknowledgeBeforeCommit) {
         this.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;

@@ -2,11 +2,12 @@ package io.escrowstore.raft.internal.replication;
 
 import io.escrowstore.IndeterminateOutcomeException;
 import io.escrowstore.NoQuorumException;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * TEST ONLY, deliberately wrong: the {@link RaftStoreConfig#unsafeReportDoubtAsNotApplied()}
+ * TEST ONLY, deliberately wrong: the {@link UnsafeSwitches#reportDoubtAsNotApplied()}
  * switch. It tells a caller "not applied" when the store does not know, so a retry or a refund
  * built on that answer can pay twice; the fault suites must catch it.
  */
