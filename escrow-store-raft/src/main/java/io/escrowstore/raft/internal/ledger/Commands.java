@@ -100,15 +100,22 @@ public final class Commands {
     }
 
     /**
+     * A command ready to route: its bytes and, decoded once here, its {@link #batchKey}, so the
+     * router and the proposer of this node never decode it again.
+     */
+    public record Submission(byte[] command, ByteString batchKey) {
+    }
+
+    /**
      * {@code command} carrying its submission stamp: {@code submittedAfterIndex}, an index the
      * submitting node knew committed when the call was first attempted ({@link SubmissionStamps}).
      */
-    public static byte[] stamped(byte[] command, long submittedAfterIndex) {
+    public static Submission stamped(byte[] command, long submittedAfterIndex) {
         if (submittedAfterIndex < 0) {
             throw new IllegalArgumentException("submittedAfterIndex must be >= 0 but was " + submittedAfterIndex);
         }
-        return decode(ByteBuffer.wrap(command)).toBuilder().setSubmittedAfterIndex(submittedAfterIndex).build()
-                .toByteArray();
+        Command stamped = decode(ByteBuffer.wrap(command)).toBuilder().setSubmittedAfterIndex(submittedAfterIndex).build();
+        return new Submission(stamped.toByteArray(), batchKey(stamped));
     }
 
     /** One log entry: {@code commands} (encoded, never changed afterwards) to apply in order with {@code stamp}. */

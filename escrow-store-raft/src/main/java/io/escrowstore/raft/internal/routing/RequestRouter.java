@@ -11,7 +11,6 @@ import io.escrowstore.StoreClosedException;
 import io.escrowstore.StoreOverloadedException;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -68,10 +67,9 @@ public final class RequestRouter {
         this.stats = stats;
     }
 
-    /** Runs {@code command} (as made by {@link Commands}) on the leader; completes within the request timeout. */
-    public CompletableFuture<CommandResult> submit(RequestId requestId, byte[] command) {
-        return start(new Call(requestId, command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))),
-                Deadline.after(calls.clock(), timeout)));
+    /** Runs {@code submission} (as made by {@link Commands#stamped}) on the leader; completes within the request timeout. */
+    public CompletableFuture<CommandResult> submit(RequestId requestId, Commands.Submission submission) {
+        return start(new Call(requestId, submission.command(), submission.batchKey(), Deadline.after(calls.clock(), timeout)));
     }
 
     /**

@@ -109,6 +109,18 @@ class CodecTest {
 
     @Nested
     class CommandRoundTrips {
+        @Test
+        void aStampedSubmissionCarriesItsBatchKeySoTheRouterNeedNotDecodeIt() {
+            ClaimRequest request = claim(BigInteger.TEN);
+
+            Commands.Submission submission = Commands.stamped(Commands.claim(request), 42);
+
+            Command command = decode(submission.command());
+            assertThat(command.getSubmittedAfterIndex()).isEqualTo(42);
+            assertThat(submission.batchKey()).isEqualTo(Commands.batchKey(command))
+                    .isEqualTo(command.getClaim().getChannelId()).isNotEqualTo(ByteString.EMPTY);
+        }
+
         @ParameterizedTest
         @MethodSource("io.escrowstore.raft.internal.ledger.CodecTest#edgeValues")
         void claimWithoutChainViewRoundTrips(BigInteger v) {

@@ -46,7 +46,7 @@ class ForgottenOutcomeTest {
 
     private CommandResult apply(byte[] command, long submittedAfter) {
         PendingEntry pending = PendingEntry.of(DIRECT);
-        byte[] entry = Entries.one(Commands.stamped(command, submittedAfter), stamp(T0 + index, WINDOW, RETENTION));
+        byte[] entry = Entries.one(Commands.stamped(command, submittedAfter).command(), stamp(T0 + index, WINDOW, RETENTION));
         ListIterator it = new ListIterator(++index, List.of(Entry.of(ByteBuffer.wrap(entry), pending)));
         fsm.onApply(it);
         return pending.result();
@@ -139,7 +139,7 @@ class ForgottenOutcomeTest {
         assertThat(restored.onSnapshotLoad(snapshot.reader(index))).isTrue();
 
         PendingEntry pending = PendingEntry.of(DIRECT);
-        byte[] entry = Entries.one(Commands.stamped(claimCommand("pay-6", 0, 10, 10), firstSubmittedAfter),
+        byte[] entry = Entries.one(Commands.stamped(claimCommand("pay-6", 0, 10, 10), firstSubmittedAfter).command(),
                 stamp(T0 + index, WINDOW, RETENTION));
         restored.onApply(new ListIterator(index + 1, List.of(Entry.of(ByteBuffer.wrap(entry), pending))));
 

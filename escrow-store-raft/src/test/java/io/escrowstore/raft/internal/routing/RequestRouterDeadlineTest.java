@@ -77,7 +77,8 @@ class RequestRouterDeadlineTest {
     }
 
     private CompletableFuture<CommandResult> claim() {
-        return router.submit(new RequestId("c"), Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10)));
+        return router.submit(new RequestId("c"),
+                Commands.stamped(Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10)), 0));
     }
 
     private static Throwable failure(CompletableFuture<?> call) {
