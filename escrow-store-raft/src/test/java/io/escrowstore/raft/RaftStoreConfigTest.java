@@ -317,6 +317,19 @@ public class RaftStoreConfigTest {
     }
 
     @Test
+    void aBuilderChangedAfterBuildLeavesTheBuiltConfigAlone() {
+        RaftStoreConfig.Builder builder = minimal();
+        RaftStoreConfig built = builder.build();
+
+        builder.members(List.of(A)).maxInFlight(3).raftGroup("other");
+
+        assertThat(built.members()).containsExactly(A, B, C);
+        assertThat(built.maxInFlight()).isEqualTo(minimal().build().maxInFlight());
+        assertThat(built.raftGroup()).isEqualTo(RaftStoreConfig.DEFAULT_RAFT_GROUP);
+        assertThat(built.members()).isUnmodifiable();
+    }
+
+    @Test
     void toBuilderChangesOnlyWhatIsSetAndLeavesTheOriginalAlone() {
         RaftStoreConfig original = minimal().requestTimeout(Duration.ofSeconds(2)).build();
 
