@@ -1,8 +1,8 @@
 package io.escrowstore.launcher;
 
 import io.escrowstore.Member;
-import io.escrowstore.raft.NodeAdminClient;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.admin.NodeAdminClient;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

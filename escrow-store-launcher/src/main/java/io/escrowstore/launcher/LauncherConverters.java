@@ -1,7 +1,7 @@
 package io.escrowstore.launcher;
 
 import io.escrowstore.Member;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

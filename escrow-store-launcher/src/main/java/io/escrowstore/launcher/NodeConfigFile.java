@@ -1,6 +1,6 @@
 package io.escrowstore.launcher;
 
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

@@ -4,7 +4,7 @@ import io.escrowstore.Member;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;

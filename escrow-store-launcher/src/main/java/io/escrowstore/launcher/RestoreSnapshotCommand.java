@@ -1,8 +1,8 @@
 package io.escrowstore.launcher;
 
 import io.escrowstore.raft.RaftStoreConfig;
-import io.escrowstore.raft.SnapshotRestore;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.admin.SnapshotRestore;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

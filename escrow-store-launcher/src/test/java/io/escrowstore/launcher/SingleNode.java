@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

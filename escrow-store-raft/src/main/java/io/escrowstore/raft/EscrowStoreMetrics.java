@@ -23,6 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
+import io.escrowstore.raft.internal.engine.EngineFailure;
+import io.escrowstore.raft.internal.engine.JraftMetricsBridge;
+import io.escrowstore.raft.internal.support.StoreStats;
 
 /**
  * Micrometer metrics of one {@link RaftPaymentStore} node. Micrometer is an optional dependency

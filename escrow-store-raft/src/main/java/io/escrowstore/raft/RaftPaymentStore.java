@@ -1,5 +1,6 @@
 package io.escrowstore.raft;
 
+import io.escrowstore.raft.internal.replication.Members;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.core.NodeImpl;
@@ -58,6 +59,43 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.escrowstore.raft.internal.admin.AdminClient;
+import io.escrowstore.raft.internal.admin.AdminProcessor;
+import io.escrowstore.raft.internal.admin.AdminService;
+import io.escrowstore.raft.internal.admin.ClusterStatusCollector;
+import io.escrowstore.raft.internal.admin.ConfSteps;
+import io.escrowstore.raft.internal.admin.MembershipChanger;
+import io.escrowstore.raft.internal.admin.NodeDescriber;
+import io.escrowstore.raft.internal.admin.RaftClusterAdmin;
+import io.escrowstore.raft.internal.engine.EngineFailure;
+import io.escrowstore.raft.internal.engine.EngineOptions;
+import io.escrowstore.raft.internal.engine.StartupCheck;
+import io.escrowstore.raft.internal.ledger.ChannelLedger;
+import io.escrowstore.raft.internal.ledger.CommandApplier;
+import io.escrowstore.raft.internal.ledger.Commands;
+import io.escrowstore.raft.internal.ledger.Results;
+import io.escrowstore.raft.internal.reads.LeaderReadIndex;
+import io.escrowstore.raft.internal.reads.LinearizableReader;
+import io.escrowstore.raft.internal.reads.Readiness;
+import io.escrowstore.raft.internal.replication.Leaders;
+import io.escrowstore.raft.internal.replication.LogClock;
+import io.escrowstore.raft.internal.replication.MembershipView;
+import io.escrowstore.raft.internal.replication.PaymentStateMachine;
+import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.SnapshotPolicy;
+import io.escrowstore.raft.internal.replication.SubmissionStamps;
+import io.escrowstore.raft.internal.replication.UnsafeDoubt;
+import io.escrowstore.raft.internal.routing.ForwardClient;
+import io.escrowstore.raft.internal.routing.ForwardProcessor;
+import io.escrowstore.raft.internal.routing.LeaderCalls;
+import io.escrowstore.raft.internal.routing.RequestRouter;
+import io.escrowstore.raft.internal.support.NamedThreads;
+import io.escrowstore.raft.internal.support.Poll;
+import io.escrowstore.raft.internal.support.StoreStats;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
+import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
+import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.TransportSecurity;
 
 /**
  * A {@link PaymentStore} node backed by an embedded SOFAJRaft node. Open one per replica with
@@ -135,7 +173,7 @@ public final class RaftPaymentStore implements PaymentStore {
                     config.unsafeSwitches());
         }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
-                snapshotPolicy, config.unsafeSkipRequestDedup());
+                snapshotPolicy, UnsafeSwitches.of(config).skipRequestDedup());
         this.engineFailure = new EngineFailure(name, config.dataDir());
         fsm.whenFailed(engineFailure::engineFailed);
 
@@ -147,13 +185,13 @@ public final class RaftPaymentStore implements PaymentStore {
         }
         RpcServer rpcServer = new BoltRpcServer(boltServer);
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-        this.groupService = new RaftGroupService(config.raftGroup(), peer(config.self()), EngineOptions.of(config, fsm,
+        this.groupService = new RaftGroupService(config.raftGroup(), Members.peer(config.self()), EngineOptions.of(config, fsm,
                 NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
         Supplier<Node> nodeRef = groupService::getRaftNode;
         this.logClock = new LogClock(config.timeSource(), name);
         fsm.whenApplied(logClock::observe);
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, () -> logClock.stamp(fsm.leaderTerm()),
-                config.dedupMaxEntries(), config.dedupRetention(), config.unsafeAcknowledgeBeforeCommit());
+                config.dedupMaxEntries(), config.dedupRetention(), UnsafeSwitches.of(config).acknowledgeBeforeCommit());
         // a new leader's last entries are configuration entries, which the state machine never
         // sees; an empty entry of its own makes its applied index move past them (LeaderReadIndex)
         fsm.whenLeading(() -> {
@@ -275,10 +313,6 @@ public final class RaftPaymentStore implements PaymentStore {
         return security == null ? null : security.clientHelper();
     }
 
-    static PeerId peer(Member member) {
-        return new PeerId(member.host(), member.port());
-    }
-
     @Override
     public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request) {
         Objects.requireNonNull(request, "request");
@@ -300,7 +334,7 @@ public final class RaftPaymentStore implements PaymentStore {
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
         }
-        if (config.unsafeLocalFollowerReads() && !node.isLeader()) {
+        if (UnsafeSwitches.of(config).localFollowerReads() && !node.isLeader()) {
             // TEST ONLY, deliberately wrong: a follower answers from local state without read-index
             return closed ? CompletableFuture.failedFuture(closedException())
                     : CompletableFuture.completedFuture(fsm.channel(channelId));
@@ -403,7 +437,7 @@ public final class RaftPaymentStore implements PaymentStore {
                         throw new EscrowStoreException("request " + requestId + ": " + e.getMessage(), e);
                     }
                 }));
-        return config.unsafeReportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
+        return UnsafeSwitches.of(config).reportDoubtAsNotApplied() ? UnsafeDoubt.reportedAsNotApplied(call) : call;
     }
 
     /** An index this node knows committed: no entry appended from now on lies at or below it. */
@@ -558,7 +592,7 @@ public final class RaftPaymentStore implements PaymentStore {
     }
 
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
-    long refusedHandshakes() {
+    public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
     }
 
@@ -568,7 +602,7 @@ public final class RaftPaymentStore implements PaymentStore {
         return logClock.skewMillis();
     }
 
-    StoreStats stats() {
+    public StoreStats stats() {
         return stats;
     }
 
@@ -577,12 +611,12 @@ public final class RaftPaymentStore implements PaymentStore {
         return engineFailure;
     }
 
-    PaymentStateMachine stateMachine() {
+    public PaymentStateMachine stateMachine() {
         return fsm;
     }
 
     /** The Raft node; null never (the constructor fails instead), but it may have stopped. */
-    Node raftNode() {
+    public Node raftNode() {
         return node;
     }
 

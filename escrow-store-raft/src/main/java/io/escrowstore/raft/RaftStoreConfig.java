@@ -2,6 +2,7 @@ package io.escrowstore.raft;
 
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,58 +21,29 @@ import java.util.regex.Pattern;
 public final class RaftStoreConfig {
     private static final Pattern RAFT_GROUP = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private final GroupId groupId;
-    private final String raftGroup;
-    private final Member self;
-    private final List<Member> members;
-    private final Path dataDir;
-    private final Duration electionTimeout;
-    private final Duration maxElectionDelay;
-    private final Duration heartbeatInterval;
-    private final Duration requestTimeout;
-    private final Duration snapshotInterval;
-    private final int maxInFlight;
-    private final int dedupMaxEntries;
-    private final Duration dedupRetention;
-    private final Executor callbackExecutor;
-    private final boolean joining;
-    private final long snapshotLogEntries;
-    private final Duration adminTimeout;
-    private final boolean raftMetrics;
-    private final TimeSource timeSource;
-    private final TlsConfig tls;
-    private final boolean unsafePlaintext;
-    private final boolean unsafeAcknowledgeBeforeCommit;
-    private final boolean unsafeLocalFollowerReads;
-    private final boolean unsafeSkipRequestDedup;
-    private final boolean unsafeReportDoubtAsNotApplied;
+    /**
+     * This config's values: a frozen copy of the builder that built it. An option is written three
+     * times: its builder field, its builder method (which validates) and its accessor here.
+     */
+    private final Builder values;
+
+    static {
+        UnsafeSwitches.install(new UnsafeSwitches.Carrier() {
+            @Override
+            public void set(Builder builder, UnsafeSwitches switches) {
+                builder.unsafe = switches;
+            }
+
+            @Override
+            public UnsafeSwitches of(RaftStoreConfig config) {
+                return config.values.unsafe;
+            }
+        });
+    }
 
     private RaftStoreConfig(Builder b) {
-        this.groupId = b.groupId;
-        this.raftGroup = b.raftGroup;
-        this.self = b.self;
-        this.members = List.copyOf(b.members);
-        this.dataDir = b.dataDir;
-        this.electionTimeout = b.electionTimeout;
-        this.maxElectionDelay = b.maxElectionDelay;
-        this.heartbeatInterval = b.heartbeatInterval;
-        this.requestTimeout = b.requestTimeout;
-        this.snapshotInterval = b.snapshotInterval;
-        this.maxInFlight = b.maxInFlight;
-        this.dedupMaxEntries = b.dedupMaxEntries;
-        this.dedupRetention = b.dedupRetention;
-        this.callbackExecutor = b.callbackExecutor;
-        this.joining = b.joining;
-        this.snapshotLogEntries = b.snapshotLogEntries;
-        this.adminTimeout = b.adminTimeout;
-        this.raftMetrics = b.raftMetrics;
-        this.timeSource = b.timeSource;
-        this.tls = b.tls;
-        this.unsafePlaintext = b.unsafePlaintext;
-        this.unsafeAcknowledgeBeforeCommit = b.unsafeAcknowledgeBeforeCommit;
-        this.unsafeLocalFollowerReads = b.unsafeLocalFollowerReads;
-        this.unsafeSkipRequestDedup = b.unsafeSkipRequestDedup;
-        this.unsafeReportDoubtAsNotApplied = b.unsafeReportDoubtAsNotApplied;
+        this.values = b.copy();
+        values.members = List.copyOf(b.members);
     }
 
     /** The Raft group name a node serves unless {@link Builder#raftGroup} says otherwise. */
@@ -84,48 +56,22 @@ public final class RaftStoreConfig {
 
     /** A builder holding this config's values, e.g. to restart a node with one setting changed. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.groupId = groupId;
-        b.raftGroup = raftGroup;
-        b.self = self;
-        b.members = new ArrayList<>(members);
-        b.dataDir = dataDir;
-        b.electionTimeout = electionTimeout;
-        b.maxElectionDelay = maxElectionDelay;
-        b.heartbeatInterval = heartbeatInterval;
-        b.requestTimeout = requestTimeout;
-        b.snapshotInterval = snapshotInterval;
-        b.maxInFlight = maxInFlight;
-        b.dedupMaxEntries = dedupMaxEntries;
-        b.dedupRetention = dedupRetention;
-        b.callbackExecutor = callbackExecutor;
-        b.joining = joining;
-        b.snapshotLogEntries = snapshotLogEntries;
-        b.adminTimeout = adminTimeout;
-        b.raftMetrics = raftMetrics;
-        b.timeSource = timeSource;
-        b.tls = tls;
-        b.unsafePlaintext = unsafePlaintext;
-        b.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
-        b.unsafeLocalFollowerReads = unsafeLocalFollowerReads;
-        b.unsafeSkipRequestDedup = unsafeSkipRequestDedup;
-        b.unsafeReportDoubtAsNotApplied = unsafeReportDoubtAsNotApplied;
-        return b;
+        return values.copy();
     }
 
     /** The MultiPartyEscrow group this store serves; chain views of other groups are refused. */
     public GroupId groupId() {
-        return groupId;
+        return values.groupId;
     }
 
     /** Name of the Raft group; every member must use the same. Default {@code escrow-store}. */
     public String raftGroup() {
-        return raftGroup;
+        return values.raftGroup;
     }
 
     /** This node's Raft address; the node binds exactly this host and port. */
     public Member self() {
-        return self;
+        return values.self;
     }
 
     /**
@@ -134,22 +80,22 @@ public final class RaftStoreConfig {
      * those of the group's committed configuration.
      */
     public List<Member> members() {
-        return members;
+        return values.members;
     }
 
     /** Where this node keeps its Raft log, metadata and snapshots. */
     public Path dataDir() {
-        return dataDir;
+        return values.dataDir;
     }
 
     /** Base election timeout. Default 1 s. */
     public Duration electionTimeout() {
-        return electionTimeout;
+        return values.electionTimeout;
     }
 
     /** Upper bound of the random delay added to the election timeout. Default 1 s. */
     public Duration maxElectionDelay() {
-        return maxElectionDelay;
+        return values.maxElectionDelay;
     }
 
     /**
@@ -157,22 +103,22 @@ public final class RaftStoreConfig {
      * this or {@code electionTimeout / 10}, whichever is shorter.
      */
     public Duration heartbeatInterval() {
-        return heartbeatInterval;
+        return values.heartbeatInterval;
     }
 
     /** Deadline of every store call, from its start to its result or failure. Default 5 s. */
     public Duration requestTimeout() {
-        return requestTimeout;
+        return values.requestTimeout;
     }
 
     /** Time between automatic snapshots; {@link Duration#ZERO} disables them. Default 1 h. */
     public Duration snapshotInterval() {
-        return snapshotInterval;
+        return values.snapshotInterval;
     }
 
     /** Most store calls this node runs at once before refusing with backpressure. Default 10,000. */
     public int maxInFlight() {
-        return maxInFlight;
+        return values.maxInFlight;
     }
 
     /**
@@ -180,7 +126,7 @@ public final class RaftStoreConfig {
      * Default 200,000. Applied as stamped by the leader into each entry, so members may differ.
      */
     public int dedupMaxEntries() {
-        return dedupMaxEntries;
+        return values.dedupMaxEntries;
     }
 
     /**
@@ -188,12 +134,12 @@ public final class RaftStoreConfig {
      * days and at least {@link #requestTimeout()}, so a call's own retries find its first outcome.
      */
     public Duration dedupRetention() {
-        return dedupRetention;
+        return values.dedupRetention;
     }
 
     /** Where result futures are completed; empty means a store-owned thread pool. */
     public Optional<Executor> callbackExecutor() {
-        return Optional.ofNullable(callbackExecutor);
+        return Optional.ofNullable(values.callbackExecutor);
     }
 
     /**
@@ -202,7 +148,7 @@ public final class RaftStoreConfig {
      * Ignored once the data directory holds a log. Default false.
      */
     public boolean joining() {
-        return joining;
+        return values.joining;
     }
 
     /**
@@ -210,7 +156,7 @@ public final class RaftStoreConfig {
      * log on disk stays bounded whatever the traffic; 0 disables the policy. Default 200,000.
      */
     public long snapshotLogEntries() {
-        return snapshotLogEntries;
+        return values.snapshotLogEntries;
     }
 
     /**
@@ -218,54 +164,17 @@ public final class RaftStoreConfig {
      * Default 2 min.
      */
     public Duration adminTimeout() {
-        return adminTimeout;
+        return values.adminTimeout;
     }
 
     /** True if jraft's own metrics (dropwizard) are collected, for {@code EscrowStoreMetrics} to bridge. Default false. */
     public boolean raftMetrics() {
-        return raftMetrics;
+        return values.raftMetrics;
     }
 
     /** The clocks this node reads for deadlines, waits and log-time stamps. Default {@link TimeSource#SYSTEM}. */
     public TimeSource timeSource() {
-        return timeSource;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: answers a claim from the leader's current state as soon as the
-     * leader has queued it, before it is appended or committed. Exists to prove the fault suites
-     * catch lost acknowledged claims. Default false; {@code NodeLauncher} refuses to start with it.
-     */
-    public boolean unsafeAcknowledgeBeforeCommit() {
-        return unsafeAcknowledgeBeforeCommit;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: a follower answers linearizable reads from its local state without
-     * read-index. Exists to prove the fault suites catch stale reads. Default false; refused by
-     * {@code NodeLauncher}.
-     */
-    public boolean unsafeLocalFollowerReads() {
-        return unsafeLocalFollowerReads;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: the state machine ignores its request-id deduplication table, so a
-     * retried request is evaluated again. Exists to prove the retry suite catches it. Default
-     * false; refused by {@code NodeLauncher}.
-     */
-    public boolean unsafeSkipRequestDedup() {
-        return unsafeSkipRequestDedup;
-    }
-
-    /**
-     * TEST ONLY, breaks safety: a mutation whose outcome is unknown fails with
-     * {@code NoQuorumException} ("not applied") instead of {@code IndeterminateOutcomeException},
-     * although it may have taken effect. Exists to prove the fault suites catch a broken "not
-     * applied" promise. Default false; refused by {@code NodeLauncher}.
-     */
-    public boolean unsafeReportDoubtAsNotApplied() {
-        return unsafeReportDoubtAsNotApplied;
+        return values.timeSource;
     }
 
     /**
@@ -273,7 +182,7 @@ public final class RaftStoreConfig {
      * or empty for plaintext. See {@link TlsConfig} and {@code docs/security.md}.
      */
     public Optional<TlsConfig> tls() {
-        return Optional.ofNullable(tls);
+        return Optional.ofNullable(values.tls);
     }
 
     /**
@@ -282,40 +191,30 @@ public final class RaftStoreConfig {
      * append entries or change the membership; the store logs a warning at start.
      */
     public boolean unsafePlaintext() {
-        return unsafePlaintext;
+        return values.unsafePlaintext;
     }
 
-    /** Names of the {@code unsafe…} test-only switches that are on; empty in every real deployment. */
+    /**
+     * Names of the test-only unsafe switches that are on; empty in every real deployment. They cannot
+     * be set through the builder (only the testkit sets them, to prove its checks can fail).
+     */
     public List<String> unsafeSwitches() {
-        List<String> on = new ArrayList<>();
-        if (unsafeAcknowledgeBeforeCommit) {
-            on.add("unsafeAcknowledgeBeforeCommit");
-        }
-        if (unsafeLocalFollowerReads) {
-            on.add("unsafeLocalFollowerReads");
-        }
-        if (unsafeSkipRequestDedup) {
-            on.add("unsafeSkipRequestDedup");
-        }
-        if (unsafeReportDoubtAsNotApplied) {
-            on.add("unsafeReportDoubtAsNotApplied");
-        }
-        return List.copyOf(on);
+        return values.unsafe.names();
     }
 
     @Override
     public String toString() {
-        return "RaftStoreConfig{groupId=" + groupId + ", raftGroup=" + raftGroup + ", self=" + self
-                + ", members=" + members + ", dataDir=" + dataDir + ", electionTimeout=" + electionTimeout
-                + ", maxElectionDelay=" + maxElectionDelay + ", heartbeatInterval=" + heartbeatInterval + ", requestTimeout=" + requestTimeout
-                + ", snapshotInterval=" + snapshotInterval + ", maxInFlight=" + maxInFlight
-                + ", dedupMaxEntries=" + dedupMaxEntries + ", dedupRetention=" + dedupRetention
-                + ", joining=" + joining + ", snapshotLogEntries=" + snapshotLogEntries + ", adminTimeout=" + adminTimeout
-                + ", raftMetrics=" + raftMetrics + ", tls=" + (tls != null ? tls : unsafePlaintext ? "off (unsafePlaintext)" : "off") + "}";
+        return "RaftStoreConfig{groupId=" + values.groupId + ", raftGroup=" + values.raftGroup + ", self=" + values.self
+                + ", members=" + values.members + ", dataDir=" + values.dataDir + ", electionTimeout=" + values.electionTimeout
+                + ", maxElectionDelay=" + values.maxElectionDelay + ", heartbeatInterval=" + values.heartbeatInterval + ", requestTimeout=" + values.requestTimeout
+                + ", snapshotInterval=" + values.snapshotInterval + ", maxInFlight=" + values.maxInFlight
+                + ", dedupMaxEntries=" + values.dedupMaxEntries + ", dedupRetention=" + values.dedupRetention
+                + ", joining=" + values.joining + ", snapshotLogEntries=" + values.snapshotLogEntries + ", adminTimeout=" + values.adminTimeout
+                + ", raftMetrics=" + values.raftMetrics + ", tls=" + (values.tls != null ? values.tls : values.unsafePlaintext ? "off (unsafePlaintext)" : "off") + "}";
     }
 
     /** Mutable builder of {@link RaftStoreConfig}; not thread-safe. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private GroupId groupId;
         private String raftGroup = DEFAULT_RAFT_GROUP;
         private Member self;
@@ -337,12 +236,20 @@ public final class RaftStoreConfig {
         private TimeSource timeSource = TimeSource.SYSTEM;
         private TlsConfig tls;
         private boolean unsafePlaintext;
-        private boolean unsafeAcknowledgeBeforeCommit;
-        private boolean unsafeLocalFollowerReads;
-        private boolean unsafeSkipRequestDedup;
-        private boolean unsafeReportDoubtAsNotApplied;
+        private UnsafeSwitches unsafe = UnsafeSwitches.NONE;
 
         private Builder() {
+        }
+
+        /** An independent builder with the same values: every field is immutable but the member list, copied. */
+        private Builder copy() {
+            try {
+                Builder copy = (Builder) clone();
+                copy.members = members == null ? null : new ArrayList<>(members);
+                return copy;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError("Builder is Cloneable", e);
+            }
         }
 
         /** Required: the MultiPartyEscrow group id the store serves. */
@@ -485,30 +392,6 @@ public final class RaftStoreConfig {
         public Builder unsafePlaintext() {
             this.unsafePlaintext = true;
             this.tls = null;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeAcknowledgeBeforeCommit()}. */
-        public Builder unsafeAcknowledgeBeforeCommit(boolean on) {
-            this.unsafeAcknowledgeBeforeCommit = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeLocalFollowerReads()}. */
-        public Builder unsafeLocalFollowerReads(boolean on) {
-            this.unsafeLocalFollowerReads = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeSkipRequestDedup()}. */
-        public Builder unsafeSkipRequestDedup(boolean on) {
-            this.unsafeSkipRequestDedup = on;
-            return this;
-        }
-
-        /** TEST ONLY, breaks safety; see {@link RaftStoreConfig#unsafeReportDoubtAsNotApplied()}. */
-        public Builder unsafeReportDoubtAsNotApplied(boolean on) {
-            this.unsafeReportDoubtAsNotApplied = on;
             return this;
         }
 

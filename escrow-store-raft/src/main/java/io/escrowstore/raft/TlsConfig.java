@@ -51,7 +51,7 @@ public final class TlsConfig {
         return keyStore;
     }
 
-    char[] keyStorePassword() {
+    public char[] keyStorePassword() {
         return keyStorePassword.clone();
     }
 
@@ -65,7 +65,7 @@ public final class TlsConfig {
         return trustStore;
     }
 
-    char[] trustStorePassword() {
+    public char[] trustStorePassword() {
         return trustStorePassword.clone();
     }
 

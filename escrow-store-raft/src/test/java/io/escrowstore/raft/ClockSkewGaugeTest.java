@@ -1,5 +1,6 @@
 package io.escrowstore.raft;
 
+import io.escrowstore.raft.internal.admin.ClusterAdminSingleNodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.escrowstore.raft.internal.support.StoreStats;
 
 /**
  * Through the public API on a running node: a resubmission whose outcome was pushed out of the

@@ -39,10 +39,12 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.escrowstore.raft.internal.engine.DurableMetaStorage;
+import io.escrowstore.raft.internal.engine.EngineOptions;
 
 /** One real node (a group of one), exercising what needs a running store but no peers. */
-class RaftPaymentStoreTest {
-    static final GroupId GROUP = new GroupId(filled(GroupId.LENGTH, 7));
+public class RaftPaymentStoreTest {
+    public static final GroupId GROUP = new GroupId(filled(GroupId.LENGTH, 7));
 
     @TempDir
     Path dataDir;
@@ -187,7 +189,7 @@ class RaftPaymentStoreTest {
     }
 
     /** A group of one on {@code port}, data in {@code dataDir/node}, with short timeouts. */
-    static RaftStoreConfig config(Path dataDir, int port) {
+    public static RaftStoreConfig config(Path dataDir, int port) {
         Member self = new Member("127.0.0.1", port);
         return RaftStoreConfig.builder()
                 .unsafePlaintext()
@@ -202,13 +204,13 @@ class RaftPaymentStoreTest {
                 .build();
     }
 
-    static ChainChannel chain(long id) {
+    public static ChainChannel chain(long id) {
         Address a = new Address(filled(Address.LENGTH, 1));
         return new ChainChannel(ChannelId.of(id), BigInteger.ZERO, a, a, a, GROUP, BigInteger.valueOf(1_000),
                 BigInteger.valueOf(1_000_000));
     }
 
-    static ClaimRequest claim(long id, long amount) {
+    public static ClaimRequest claim(long id, long amount) {
         return ClaimRequest.of(new Payment(ChannelId.of(id), BigInteger.ZERO, BigInteger.valueOf(amount),
                 new Signature(filled(Signature.LENGTH, (int) amount))), BigInteger.TEN);
     }

@@ -19,14 +19,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RaftStoreConfigTest {
+public class RaftStoreConfigTest {
     static final GroupId GROUP = new GroupId(new byte[GroupId.LENGTH]);
     static final Member A = new Member("127.0.0.1", 7001);
     static final Member B = new Member("127.0.0.1", 7002);
     static final Member C = new Member("127.0.0.1", 7003);
     static final Path DATA = Path.of("/var/lib/escrow/node-a");
 
-    static RaftStoreConfig.Builder minimal() {
+    public static RaftStoreConfig.Builder minimal() {
         return RaftStoreConfig.builder().unsafePlaintext().groupId(GROUP).self(A).members(List.of(A, B, C))
                 .dataDir(DATA);
     }
@@ -314,6 +314,19 @@ class RaftStoreConfigTest {
 
         assertSameSettings(copy, original);
         assertThat(copy.toString()).isEqualTo(original.toString());
+    }
+
+    @Test
+    void aBuilderChangedAfterBuildLeavesTheBuiltConfigAlone() {
+        RaftStoreConfig.Builder builder = minimal();
+        RaftStoreConfig built = builder.build();
+
+        builder.members(List.of(A)).maxInFlight(3).raftGroup("other");
+
+        assertThat(built.members()).containsExactly(A, B, C);
+        assertThat(built.maxInFlight()).isEqualTo(minimal().build().maxInFlight());
+        assertThat(built.raftGroup()).isEqualTo(RaftStoreConfig.DEFAULT_RAFT_GROUP);
+        assertThat(built.members()).isUnmodifiable();
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.escrowstore.testkit;
 
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.SPI;
-import io.escrowstore.raft.EscrowRaftRpcFactory;
+import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 
 /**
  * <b>Not an API: public only because jraft's service loader instantiates it.</b> jraft's RPC

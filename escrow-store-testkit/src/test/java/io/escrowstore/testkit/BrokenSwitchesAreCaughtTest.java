@@ -9,7 +9,7 @@ import io.escrowstore.ClaimRequest;
 import io.escrowstore.ClaimResult;
 import io.escrowstore.NoQuorumException;
 import io.escrowstore.ReadConsistency;
-import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class BrokenSwitchesAreCaughtTest {
     @Test
     void acknowledgingBeforeCommitIsCaughtAsALostAcknowledgedClaimAfterTheIsolatedLeaderHeals() throws Exception {
         try (SuiteRun run = new SuiteRun("broken: acknowledge before commit (suite 1)", 3, 9_001,
-                unsafe(c -> c.unsafeAcknowledgeBeforeCommit(true)))) {
+                unsafe(UnsafeSwitches.NONE.withAcknowledgeBeforeCommit()))) {
             ChannelId probe = run.openChannel(PROBE);
             run.awaitAccepted(20);
             boolean acknowledged = false;
@@ -78,7 +78,7 @@ class BrokenSwitchesAreCaughtTest {
     @Test
     void followerReadingLocalStateIsCaughtAsAStaleReadAfterAClaimCompletedOnTheMajority() throws Exception {
         try (SuiteRun run = new SuiteRun("broken: local follower reads (suite 4)", 3, 9_002,
-                unsafe(c -> c.unsafeLocalFollowerReads(true)))) {
+                unsafe(UnsafeSwitches.NONE.withLocalFollowerReads()))) {
             ChannelId probe = run.openChannel(PROBE);
             run.awaitAccepted(20);
             int follower = run.cluster.follower();
@@ -119,7 +119,7 @@ class BrokenSwitchesAreCaughtTest {
     @Test
     void skippingRequestDedupIsCaughtBySuite8AsARetryAnsweredDifferentlyFromItsFirstAttempt() {
         try (SuiteRun run = new SuiteRun("broken: skip request dedup (suite 8)", 3, 9_003,
-                unsafe(c -> c.unsafeSkipRequestDedup(true)))) {
+                unsafe(UnsafeSwitches.NONE.withSkipRequestDedup()))) {
             List<ChannelId> channels = ClientRetrySuiteTest.RETRY_CHANNELS.stream().map(run::openChannel).toList();
             // every first reply is lost: the replica asks again with the same request id after the
             // first attempt took effect, so every retry must be answered from the dedup table
@@ -137,7 +137,7 @@ class BrokenSwitchesAreCaughtTest {
     @Test
     void reportingDoubtAsNotAppliedIsCaughtAsANotAppliedClaimThatTookEffect() throws Exception {
         try (SuiteRun run = new SuiteRun("broken: doubt reported as not applied (one-way cut)", 3, 9_004,
-                unsafe(c -> c.unsafeReportDoubtAsNotApplied(true)))) {
+                unsafe(UnsafeSwitches.NONE.withReportDoubtAsNotApplied()))) {
             ChannelId probe = run.openChannel(PROBE);
             run.awaitAccepted(20);
             int leader = run.cluster.awaitLeader();
@@ -173,8 +173,8 @@ class BrokenSwitchesAreCaughtTest {
         return row.report();
     }
 
-    private static UnaryOperator<EscrowCluster.Builder> unsafe(UnaryOperator<RaftStoreConfig.Builder> switches) {
-        return cluster -> cluster.nodeSettings(switches);
+    private static UnaryOperator<EscrowCluster.Builder> unsafe(UnsafeSwitches switches) {
+        return cluster -> cluster.nodeSettings(node -> UnsafeSwitches.on(node, switches));
     }
 
     /** The whole history of a broken store may be expensive to search: a small budget (exceeding it fails too). */

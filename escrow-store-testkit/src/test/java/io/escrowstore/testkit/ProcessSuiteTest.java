@@ -7,7 +7,7 @@ import io.escrowstore.ChannelState;
 import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.raft.StateDigest;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

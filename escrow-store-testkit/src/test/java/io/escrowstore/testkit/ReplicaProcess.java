@@ -17,7 +17,7 @@ import io.escrowstore.Synced;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
 import io.escrowstore.raft.StateDigest;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.escrowstore.testkit.bench;
 
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.escrowstore.testkit.bench;
 
 import io.escrowstore.GroupId;
 import io.escrowstore.raft.RaftStoreConfig;
-import io.escrowstore.raft.StoreProperties;
+import io.escrowstore.raft.internal.engine.StoreProperties;
 import io.escrowstore.testkit.TestChannels;
 import java.io.BufferedReader;
 import java.io.IOException;

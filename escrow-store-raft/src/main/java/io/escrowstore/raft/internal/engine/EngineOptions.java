@@ -1,0 +1,70 @@
+package io.escrowstore.raft.internal.engine;
+
+import io.escrowstore.raft.internal.replication.Members;
+import com.alipay.sofa.jraft.JRaftServiceFactory;
+import com.alipay.sofa.jraft.StateMachine;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import java.time.Duration;
+import io.escrowstore.raft.RaftStoreConfig;
+
+/**
+ * The jraft settings of a store node. Durability and safety are fixed here, not configurable:
+ * fsync of every entry ({@code sync}) and of term/vote ({@code syncMeta}), entry checksums,
+ * read-index reads (never clock-based leases), and the unauthenticated CLI service disabled.
+ * Snapshots by log growth are not jraft's {@code snapshotLogIndexMargin} (which would also cancel
+ * manual snapshots) but {@link SnapshotPolicy}. The node's storage comes from
+ * {@link DurableServiceFactory}, so a failed term/vote write stops the node before a vote leaves.
+ */
+public final class EngineOptions {
+    private EngineOptions() {
+    }
+
+    /**
+     * jraft's election timeout ÷ heartbeat interval: at least its default 10, so the leader
+     * heartbeats every {@code heartbeatInterval} or every tenth of the election timeout, whichever
+     * is shorter.
+     */
+    public static int heartbeatFactor(Duration electionTimeout, Duration heartbeatInterval) {
+        return (int) Math.max(10, electionTimeout.toMillis() / heartbeatInterval.toMillis());
+    }
+
+    /**
+     * @param storage creates the node's log, metadata and snapshot storage: in a store,
+     *     {@link NodeOptions#defaultServiceFactory}, the one jraft's service loader chose (jraft's own
+     *     unless the class path lists a higher {@code @SPI} priority, as the testkit's fault-injecting
+     *     factory does)
+     * @param failure told when a term/vote write fails
+     */
+    public static NodeOptions of(RaftStoreConfig config, StateMachine fsm, JRaftServiceFactory storage, EngineFailure failure) {
+        RaftOptions raft = new RaftOptions();
+        raft.setSync(true);
+        raft.setSyncMeta(true);
+        raft.setEnableLogEntryChecksum(true);
+        raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
+        raft.setMaxElectionDelayMs((int) config.maxElectionDelay().toMillis());
+        raft.setElectionHeartbeatFactor(heartbeatFactor(config.electionTimeout(), config.heartbeatInterval()));
+
+        NodeOptions options = new NodeOptions();
+        options.setFsm(fsm);
+        options.setRaftOptions(raft);
+        options.setElectionTimeoutMs((int) config.electionTimeout().toMillis());
+        options.setSnapshotIntervalSecs((int) config.snapshotInterval().toSeconds());
+        options.setDisableCli(true);
+        options.setEnableMetrics(config.raftMetrics());
+        // A joining node starts without a configuration: it cannot campaign or vote until the
+        // leader's log (or snapshot) tells it the group it was added to.
+        Configuration initial = new Configuration();
+        if (!config.joining()) {
+            config.members().forEach(m -> initial.addPeer(Members.peer(m)));
+        }
+        options.setInitialConf(initial);
+        options.setLogUri(config.dataDir().resolve("log").toString());
+        options.setRaftMetaUri(config.dataDir().resolve("meta").toString());
+        options.setSnapshotUri(config.dataDir().resolve("snapshot").toString());
+        options.setServiceFactory(new DurableServiceFactory(storage, failure));
+        return options;
+    }
+}

@@ -1,0 +1,165 @@
+package io.escrowstore.raft.internal.replication;
+
+import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.DIRECT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
+import io.escrowstore.raft.internal.replication.PaymentStateMachineTest.QueueExecutor;
+import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+import io.escrowstore.raft.internal.ledger.Results;
+
+/** How one proposed entry's answers are completed: in order, off the Raft thread, after its window slot is freed. */
+class CommandClosureTest {
+    private static final List<CommandResult> THREE = List.of(Results.invalid("first"), Results.invalid("second"),
+            Results.invalid("third"));
+
+    private static List<ForwardResponse> responses(PendingEntry entry) {
+        return entry.answers.stream().map(answer -> answer.getNow(null)).toList();
+    }
+
+    @Test
+    void resultsCompleteTheAnswersInTheEntrysOrder() {
+        PendingEntry entry = PendingEntry.of(DIRECT, 3);
+
+        entry.closure.complete(THREE);
+
+        assertThat(entry.results()).containsExactlyElementsOf(THREE);
+        assertThat(entry.doneRuns).hasValue(1);
+    }
+
+    @Test
+    void onDoneRunsBeforeAnyAnswerCompletes() {
+        List<CompletableFuture<ForwardResponse>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        List<Boolean> completedWhenDone = new ArrayList<>();
+        CommandClosure closure = new CommandClosure(DIRECT, answers,
+                () -> answers.forEach(answer -> completedWhenDone.add(answer.isDone())));
+
+        closure.complete(THREE);
+
+        assertThat(completedWhenDone).containsExactly(false, false, false);
+        assertThat(answers).allSatisfy(answer -> assertThat(answer).isDone());
+    }
+
+    @Test
+    void onDoneAlsoRunsFirstWhenTheEntryFailed() {
+        CompletableFuture<ForwardResponse> answer = new CompletableFuture<>();
+        List<Boolean> completedWhenDone = new ArrayList<>();
+        CommandClosure closure = new CommandClosure(DIRECT, List.of(answer),
+                () -> completedWhenDone.add(answer.isDone()));
+
+        closure.run(new Status(RaftError.EBUSY, "busy"));
+
+        assertThat(completedWhenDone).containsExactly(false);
+        assertThat(answer).isDone();
+    }
+
+    @Test
+    void moreOrFewerResultsThanCommandsMakeEveryAnswerIndeterminate() {
+        for (List<CommandResult> results : List.of(THREE.subList(0, 2), List.of(THREE.get(0), THREE.get(1),
+                THREE.get(2), Results.invalid("fourth")))) {
+            PendingEntry entry = PendingEntry.of(DIRECT, 3);
+
+            entry.closure.complete(results);
+
+            assertThat(responses(entry)).allSatisfy(response -> {
+                assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+                assertThat(response.getError()).contains(results.size() + " results for 3 commands");
+            });
+            assertThat(entry.doneRuns).hasValue(1);
+        }
+    }
+
+    @Test
+    void oneResultForTheWholeEntryAnswersEveryCommand() {
+        PendingEntry entry = PendingEntry.of(DIRECT, 3);
+
+        entry.closure.completeAll(Results.invalid("malformed entry"));
+
+        assertThat(entry.results()).containsOnly(Results.invalid("malformed entry")).hasSize(3);
+    }
+
+    @Test
+    void busyErrorMeansNeverAppended() {
+        PendingEntry entry = PendingEntry.of(DIRECT, 2);
+
+        entry.closure.run(new Status(RaftError.EBUSY, "leader is overloaded"));
+
+        assertThat(responses(entry)).hasSize(2).allSatisfy(response -> {
+            assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+            assertThat(response.getError()).contains("leader is overloaded");
+        });
+    }
+
+    @Test
+    void otherErrorsAreIndeterminate() {
+        for (RaftError error : new RaftError[] {RaftError.EPERM, RaftError.ESHUTDOWN, RaftError.ELEADERREMOVED,
+            RaftError.ETIMEDOUT}) {
+            PendingEntry entry = PendingEntry.of(DIRECT, 2);
+
+            entry.closure.run(new Status(error, "leader stepped down"));
+
+            assertThat(responses(entry)).as("%s", error).hasSize(2).allSatisfy(response -> {
+                assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+                assertThat(response.getError()).contains("leader stepped down");
+            });
+        }
+    }
+
+    @Test
+    void okWithoutAResultIsIndeterminateNotApplied() {
+        PendingEntry entry = PendingEntry.of(DIRECT);
+
+        entry.closure.run(Status.OK());
+
+        assertThat(entry.answer().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+    }
+
+    @Test
+    void resultsAndErrorsAreCompletedOnTheGivenExecutor() {
+        QueueExecutor executor = new QueueExecutor();
+        PendingEntry applied = PendingEntry.of(executor, 3);
+        PendingEntry failed = PendingEntry.of(executor);
+
+        applied.closure.complete(THREE);
+        failed.closure.run(new Status(RaftError.EBUSY, "busy"));
+
+        assertThat(applied.answers).noneSatisfy(answer -> assertThat(answer).isDone());
+        assertThat(failed.answer()).isNotDone();
+        assertThat(applied.doneRuns).hasValue(0);
+        executor.runAll();
+        assertThat(applied.results()).containsExactlyElementsOf(THREE);
+        assertThat(failed.answer().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+        assertThat(applied.doneRuns).hasValue(1);
+        assertThat(failed.doneRuns).hasValue(1);
+    }
+
+    @Test
+    void rejectingExecutorStillCompletesTheAnswers() {
+        PendingEntry entry = PendingEntry.of(task -> {
+            throw new RejectedExecutionException("executor shut down");
+        }, 3);
+
+        entry.closure.complete(THREE);
+
+        assertThat(entry.results()).containsExactlyElementsOf(THREE);
+        assertThat(entry.doneRuns).hasValue(1);
+    }
+
+    @Test
+    void firstCompletionWins() {
+        PendingEntry entry = PendingEntry.of(DIRECT);
+        entry.closure.complete(List.of(THREE.get(0)));
+
+        entry.closure.run(new Status(RaftError.EBUSY, "late"));
+
+        assertThat(entry.result()).isEqualTo(THREE.get(0));
+    }
+}
