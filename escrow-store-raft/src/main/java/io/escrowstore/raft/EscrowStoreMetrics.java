@@ -71,7 +71,7 @@ import io.escrowstore.raft.internal.support.StoreStats;
  *   <li>{@code escrow.channels}, {@code escrow.reservations} ({@code state} = live | expired),
  *       {@code escrow.settlements.pending}, {@code escrow.requests.inflight}: gauges.</li>
  *   <li>{@code escrow.clock.skew.millis} gauge: this node's wall clock minus the group's log time
- *       (positive when the wall clock is ahead); see {@link LogClock}.</li>
+ *       (positive when the wall clock is ahead); see the log clock in docs/payment-lifecycle.md.</li>
  * </ul>
  * When the node runs with {@link RaftStoreConfig#raftMetrics()}, jraft's own dropwizard metrics
  * are bridged too: {@code jraft.gauge}, {@code jraft.counter}, {@code jraft.meter} and
