@@ -26,12 +26,14 @@ final class AdminProcessor implements RpcProcessor<AdminRequest> {
 
     private final String raftGroup;
     private final AdminService service;
+    private final AdminQueries queries;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private long refused;
 
-    AdminProcessor(String raftGroup, AdminService service) {
+    AdminProcessor(String raftGroup, AdminService service, AdminQueries queries) {
         this.raftGroup = raftGroup;
         this.service = service;
+        this.queries = queries;
     }
 
     @Override
@@ -52,6 +54,10 @@ final class AdminProcessor implements RpcProcessor<AdminRequest> {
                     error == null ? answer : AdminReplies.of(AdminResponse.Status.FAILED, String.valueOf(error))));
             return;
         }
+        if (AdminQueries.handles(request.getKind())) {
+            queries.answer(request).thenAccept(ctx::sendResponse);
+            return;
+        }
         service.submit(request).whenComplete((answer, error) -> ctx.sendResponse(
                 error == null ? answer : AdminReplies.of(AdminResponse.Status.FAILED, String.valueOf(error))));
     }
@@ -63,6 +69,10 @@ final class AdminProcessor implements RpcProcessor<AdminRequest> {
         }
         if (request.getTimeoutMillis() < 0 || request.getTimeoutMillis() > MAX_TIMEOUT_MS) {
             return "timeout must be 0.." + MAX_TIMEOUT_MS + " ms but was " + request.getTimeoutMillis();
+        }
+        if (AdminQueries.handles(request.getKind())) {
+            return none(request.getMember(), "member") != null ? none(request.getMember(), "member")
+                    : AdminQueries.validate(request);
         }
         switch (request.getKind()) {
             case DESCRIBE:

@@ -306,6 +306,26 @@ class ChannelLedger {
                 Comparator.comparing(ChannelState::channelId));
     }
 
+    /** Up to {@code limit} channels with an id above {@code after} (all if empty), by id. Call under the state machine's lock. */
+    List<ChannelState> page(Optional<ChannelId> after, int limit) {
+        return tables.channels.values().stream()
+                .filter(s -> after.isEmpty() || s.channelId().compareTo(after.get()) > 0)
+                .sorted(Comparator.comparing(ChannelState::channelId))
+                .limit(limit)
+                .toList();
+    }
+
+    /** The reservation blocking {@code channelId} now, if any. Call under the state machine's lock. */
+    Optional<Reservation> liveReservation(ChannelId channelId) {
+        Tables t = tables;
+        return t.reservations.liveOn(channelId, t.logTimeMillis);
+    }
+
+    /** The pending settlement of {@code channelId}, if any. */
+    Optional<Settlement> settlement(ChannelId channelId) {
+        return Optional.ofNullable(tables.settlements.get(channelId));
+    }
+
     /** Pending settlements, by channel id. Call under the state machine's lock. */
     List<Settlement> settlements() {
         return settlements(tables);

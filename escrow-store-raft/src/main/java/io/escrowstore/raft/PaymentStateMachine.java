@@ -416,6 +416,17 @@ final class PaymentStateMachine extends StateMachineAdapter {
         return underReadLock(ledger::settlements);
     }
 
+    /** A page of channels ordered by id after {@code after}: see {@link ChannelLedger#page}. */
+    List<ChannelState> channelPage(Optional<ChannelId> after, int limit) {
+        return underReadLock(() -> ledger.page(after, limit));
+    }
+
+    /** {@code channelId} with its live reservation and pending settlement, read at one applied index. */
+    Optional<ChannelView> channelView(ChannelId channelId) {
+        return underReadLock(() -> ledger.get(channelId).map(state -> new ChannelView(state,
+                ledger.liveReservation(channelId), ledger.settlement(channelId))));
+    }
+
     /** The recorded outcome of {@code requestId} as a request of one of {@code kinds}, if any. */
     Optional<CommandResult> outcome(RequestId requestId, Set<Command.BodyCase> kinds) {
         Optional<DedupMsg> recorded = underReadLock(() -> kinds.stream()

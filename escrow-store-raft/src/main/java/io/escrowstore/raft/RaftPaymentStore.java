@@ -179,7 +179,7 @@ public final class RaftPaymentStore implements PaymentStore {
                 new ClusterStatusCollector(config.self(), config.raftGroup(), adminClient),
                 new NodeDescriber(config.self(), nodeRef, fsm), adminClient::send,
                 new LeaderCalls(scheduler, callbackExecutor, config.timeSource()));
-        this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService);
+        this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService, new AdminQueries(this));
         rpcServer.registerProcessor(adminProcessor);
         this.admin = new RaftClusterAdmin(config.raftGroup(), adminService, config.requestTimeout());
         Node started;
@@ -369,6 +369,16 @@ public final class RaftPaymentStore implements PaymentStore {
     @Override
     public CompletableFuture<List<Settlement>> settlementsAsync() {
         return admitted("read", () -> reader.read(fsm::settlements, "pending settlements"));
+    }
+
+    /** A linearizable read of up to {@code limit} channels with an id above {@code after}, by id (operator reads). */
+    CompletableFuture<List<ChannelState>> channelPageAsync(Optional<ChannelId> after, int limit) {
+        return admitted("read", () -> reader.read(() -> fsm.channelPage(after, limit), "a page of channels"));
+    }
+
+    /** A linearizable read of one channel with its live reservation and pending settlement (operator reads). */
+    CompletableFuture<Optional<ChannelView>> channelViewAsync(ChannelId channelId) {
+        return admitted("read", () -> reader.read(() -> fsm.channelView(channelId), channelId.toString()));
     }
 
     @Override
