@@ -156,15 +156,17 @@ class OperatorCommandsTest {
     }
 
     @Test
-    void releasingALiveReservationFreesItsChannelForAClaim() throws IOException {
+    void releasingALiveReservationThroughAFollowerFreesItsChannelForAClaimOnTheLeader() throws IOException {
         open(501);
         RaftPaymentStore leader = group.leader();
         Reserved reserved = (Reserved) leader.reserve(claimRequest(501, "stuck-501"), Duration.ofHours(1));
         assertThat(leader.claim(claimRequest(501, "blocked-501"))).isInstanceOfSatisfying(Rejected.class,
                 rejected -> assertThat(rejected.reason()).isEqualTo(RejectReason.CHANNEL_BUSY));
 
+        String follower = group.follower().config().self().toString();
+
         JsonNode released = json(ask("release-reservation", String.valueOf(reserved.reservationId().value()),
-                "--reason", "client crashed holding it", "-o", "json"));
+                "--reason", "client crashed holding it", "--node", follower, "-o", "json"));
 
         assertThat(released.get("result").asText()).isEqualTo("RELEASED");
         assertThat(released.get("channel").get("channelId").asText()).isEqualTo("501");
