@@ -12,12 +12,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves admin requests arriving on the Raft port, next to {@link ForwardProcessor}: checks the
  * group and every field before anything runs (a malformed request is refused and counted, with a
- * rate-limited warning), answers DESCRIBE from this node's own view, and hands every other kind to
- * the {@link AdminService}, which runs it on the leader.
+ * rate-limited warning), answers DESCRIBE from this node's own view, hands the operator requests
+ * to {@link AdminQueries}, and every other kind to the {@link AdminService}, which runs it on the
+ * leader.
  *
  * <p><b>Warning:</b> like forwarded commands, admin requests are authenticated only by the
  * transport: with TLS configured only members reach this processor; without it, whoever reaches
- * the Raft port can ask for a membership change (see {@code docs/security.md}).
+ * the Raft port can ask for a membership change, read channels or release a reservation (see
+ * {@code docs/security.md}).
  */
 final class AdminProcessor implements RpcProcessor<AdminRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminProcessor.class);
