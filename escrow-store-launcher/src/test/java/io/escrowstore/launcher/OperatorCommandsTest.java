@@ -18,10 +18,13 @@ import io.escrowstore.Reserved;
 import io.escrowstore.Signature;
 import io.escrowstore.SettlementStarted;
 import io.escrowstore.raft.RaftPaymentStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,10 +168,21 @@ class OperatorCommandsTest {
 
         String follower = group.follower().config().self().toString();
 
-        JsonNode released = json(ask("release-reservation", String.valueOf(reserved.reservationId().value()),
-                "--reason", "client crashed holding it", "--node", follower, "-o", "json"));
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        JsonNode released;
+        try {
+            released = json(ask("release-reservation", String.valueOf(reserved.reservationId().value()),
+                    "--reason", "client crashed holding it", "--node", follower, "-o", "json"));
+        } finally {
+            System.setErr(stderr);
+        }
 
         assertThat(released.get("result").asText()).isEqualTo("RELEASED");
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("the node's audit line").contains(
+                "operator released reservation " + reserved.reservationId().value()
+                        + " on channel 501, reason: client crashed holding it");
         assertThat(released.get("channel").get("channelId").asText()).isEqualTo("501");
         assertThat(json(ask("channel", "501", "-o", "json")).get("reservation").isNull()).isTrue();
         assertThat(group.leader().claim(claimRequest(501, "after-release-501"))).isInstanceOf(Accepted.class);
