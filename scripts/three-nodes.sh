@@ -61,7 +61,7 @@ PROPS
 leader() { # prints the leader's node number, if a node reports one
   for n in 1 2 3 4; do
     [ -f "$DIR/n$n.pid" ] || continue
-    if launcher status --node "127.0.0.1:$(port "$n")" --timeout 2s 2>/dev/null | grep -q '^state *STATE_LEADER'; then
+    if launcher status --unsafe-plaintext --node "127.0.0.1:$(port "$n")" --timeout 2s 2>/dev/null | grep -q '^state *STATE_LEADER'; then
       echo "$n"; return 0
     fi
   done
@@ -92,7 +92,7 @@ cmd_status() {
   for n in 1 2 3 4; do
     [ -f "$DIR/n$n.pid" ] || continue
     echo "== node $n (127.0.0.1:$(port "$n"))"
-    launcher status --node "127.0.0.1:$(port "$n")" --timeout 3s || echo "(no answer)"
+    launcher status --unsafe-plaintext --node "127.0.0.1:$(port "$n")" --timeout 3s || echo "(no answer)"
     echo
   done
 }
@@ -101,7 +101,7 @@ cmd_join() {
   build
   start_node 4 --join
   echo "adding 127.0.0.1:$(port 4) through node 1 (it hands the request to the leader) ..."
-  launcher add-member --node "127.0.0.1:$(port 1)" --timeout 60s "127.0.0.1:$(port 4)"
+  launcher add-member --unsafe-plaintext --node "127.0.0.1:$(port 1)" --timeout 60s "127.0.0.1:$(port 4)"
 }
 
 cmd_stop() {

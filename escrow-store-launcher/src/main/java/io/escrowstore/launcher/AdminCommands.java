@@ -1,6 +1,7 @@
 package io.escrowstore.launcher;
 
 import io.escrowstore.Member;
+import io.escrowstore.raft.TlsConfig;
 import io.escrowstore.raft.internal.admin.NodeAdminClient;
 import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,16 +28,24 @@ import picocli.CommandLine.Model.CommandSpec;
  * The node launcher's client commands: ask a running node over its admin RPC (the same requests
  * members send each other) and exit. {@code status} answers from the node asked, with lag per
  * member when that node leads; the membership commands are run by the leader wherever they are
- * sent. {@code restore-snapshot} ({@link RestoreSnapshotCommand}) works offline on a data
- * directory. Exit codes: 0 done, 1 refused or no answer, 2 invalid options.
+ * sent; the operator commands ({@link OperatorCommands}) read the store's data linearizably or
+ * release a reservation through the leader. {@code restore-snapshot} ({@link RestoreSnapshotCommand})
+ * works offline on a data directory. Every command asking a node prints text, or JSON with
+ * {@code -o json}. Exit codes: 0 done, 1 refused or not found, 2 invalid options (or plaintext not
+ * allowed), 3 node unreachable or without a leader or quorum.
  */
 @Command(name = "escrow-store-node", subcommands = {AdminCommands.Status.class, AdminCommands.AddMember.class,
     AdminCommands.RemoveMember.class, AdminCommands.ReplaceMember.class, AdminCommands.TransferLeadership.class,
+    OperatorCommands.Channels.class, OperatorCommands.Channel.class, OperatorCommands.Outcome.class,
+    OperatorCommands.Unclaimed.class, OperatorCommands.Settlements.class, OperatorCommands.ReleaseReservation.class,
     RestoreSnapshotCommand.class},
         description = "Asks a running escrow-store node over its admin RPC, or restores a snapshot offline.")
 final class AdminCommands {
     private static final Set<String> NAMES = Set.of("status", "add-member", "remove-member", "replace-member",
-            "transfer-leadership", "restore-snapshot");
+            "transfer-leadership", "restore-snapshot", "channels", "channel", "outcome", "unclaimed", "settlements",
+            "release-reservation");
+    /** Exit code of a node that could not be reached, or had no leader or quorum. */
+    static final int UNAVAILABLE = 3;
 
     private AdminCommands() {
     }
@@ -79,13 +89,19 @@ final class AdminCommands {
                 description = "Raft group name. Default: the --config file's, else escrow-store.")
         String raftGroup;
 
+        @Option(names = "--unsafe-plaintext",
+                description = "Connect without TLS when the --config file has no tls-* keys (and does not "
+                        + "say unsafe-plaintext=true itself). Only on a network only the members reach.")
+        boolean unsafePlaintext;
+
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
         /**
          * A client of the node to ask. If the --config file has {@code tls-*} keys it connects as
          * that member (its key store) and accepts only a node whose certificate names a host of the
-         * file's {@code members} or the node asked.
+         * file's {@code members} or the node asked. Without TLS it refuses to connect unless
+         * {@code --unsafe-plaintext} is given or the file says {@code unsafe-plaintext=true}.
          */
         NodeAdminClient connect() {
             Map<String, String> file = Map.of();
@@ -104,7 +120,13 @@ final class AdminCommands {
                 }
                 hosts.add(asked.host().toLowerCase(Locale.ROOT));
                 String group = raftGroup != null ? raftGroup : StoreProperties.raftGroup(file);
-                return NodeAdminClient.connect(asked, group, StoreProperties.tls(file), hosts);
+                Optional<TlsConfig> tls = StoreProperties.tls(file);
+                if (tls.isEmpty() && !unsafePlaintext && !"true".equalsIgnoreCase(
+                        file.getOrDefault(StoreProperties.UNSAFE_PLAINTEXT, "").trim())) {
+                    throw new ParameterException(spec.commandLine(), "Refusing to connect without TLS: give "
+                            + "--config FILE with the node's tls-* keys, or --unsafe-plaintext");
+                }
+                return NodeAdminClient.connect(asked, group, tls, hosts);
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "Invalid --config file " + config + ": "
                         + e.getMessage(), e);
@@ -112,10 +134,20 @@ final class AdminCommands {
         }
     }
 
-    /** Sends one request, waits for the answer, prints it; shared by every command. */
+    /** How an answer is printed. */
+    enum Format { TEXT, TABLE, JSON }
+
+    /**
+     * Sends one request, waits for the answer, prints it (as text, or with {@code -o json} as one
+     * JSON document) on standard output, or a refusal on standard error; shared by every command.
+     */
     abstract static class Client implements Callable<Integer> {
         @Mixin
         Target target;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+                description = "text (or table, the same) or json. Default: ${DEFAULT-VALUE}.")
+        String output;
 
         @Spec
         CommandSpec spec;
@@ -124,14 +156,26 @@ final class AdminCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            Format format = format();
             try (NodeAdminClient client = target.connect()) {
                 NodeAdminClient.Answer answer = ask(client);
-                PrintWriter stream = answer.outcome() == NodeAdminClient.Outcome.DONE
-                        ? spec.commandLine().getOut() : spec.commandLine().getErr();
-                stream.println(answer.text());
+                boolean done = answer.outcome() == NodeAdminClient.Outcome.DONE;
+                PrintWriter stream = done ? spec.commandLine().getOut() : spec.commandLine().getErr();
+                stream.println(done && format == Format.JSON ? JsonWriter.write(answer.data()) : answer.text());
                 stream.flush();
-                return answer.outcome() == NodeAdminClient.Outcome.DONE
-                        ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+                return switch (answer.outcome()) {
+                    case DONE -> CommandLine.ExitCode.OK;
+                    case REFUSED, NOT_FOUND -> CommandLine.ExitCode.SOFTWARE;
+                    case NO_ANSWER -> UNAVAILABLE;
+                };
+            }
+        }
+
+        private Format format() {
+            try {
+                return Format.valueOf(output.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "-o must be text, table or json, not '" + output + "'");
             }
         }
     }

@@ -37,7 +37,7 @@ class AdminCommandsTest {
         start();
         String self = store.config().self().toString();
 
-        int exit = run("status", "--node", self, "--raft-group", store.config().raftGroup());
+        int exit = run("status", "--node", self, "--raft-group", store.config().raftGroup(), "--unsafe-plaintext");
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("state      STATE_LEADER", "leader     " + self, "members    " + self)
@@ -49,7 +49,7 @@ class AdminCommandsTest {
     void statusTakesTheNodeAndGroupFromALauncherConfigFile() throws IOException {
         start();
         Path file = Files.write(dataDir.resolve("n1.properties"), List.of("self=" + store.config().self(),
-                "raft-group=" + store.config().raftGroup(), "data-dir=/ignored"));
+                "raft-group=" + store.config().raftGroup(), "data-dir=/ignored", "unsafe-plaintext=true"));
 
         assertThat(run("status", "--config", file.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("STATE_LEADER");
@@ -62,17 +62,18 @@ class AdminCommandsTest {
         String ghost = "127.0.0.1:" + SingleNode.freePort();
         String group = store.config().raftGroup();
 
-        assertThat(run("add-member", "--node", self, "--raft-group", group, "--timeout", "1s", ghost)).isEqualTo(1);
+        assertThat(run("add-member", "--node", self, "--raft-group", group, "--timeout", "1s", "--unsafe-plaintext", ghost)).isEqualTo(1);
         assertThat(err.toString()).startsWith("NOT_CAUGHT_UP").contains(ghost);
-        assertThat(run("remove-member", "--node", self, "--raft-group", group, ghost)).as(err.toString()).isZero();
+        assertThat(run("remove-member", "--node", self, "--raft-group", group, "--unsafe-plaintext", ghost)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("members " + self);
     }
 
     @Test
-    void statusOfAPortNobodyServesExitsWith1() {
-        int exit = run("status", "--node", "127.0.0.1:" + SingleNode.freePort(), "--timeout", "1s");
+    void statusOfAPortNobodyServesExitsWith3() {
+        int exit = run("status", "--node", "127.0.0.1:" + SingleNode.freePort(), "--timeout", "1s",
+                "--unsafe-plaintext");
 
-        assertThat(exit).isEqualTo(1);
+        assertThat(exit).isEqualTo(3);
         assertThat(err.toString()).startsWith("No answer from 127.0.0.1:");
     }
 
@@ -80,7 +81,8 @@ class AdminCommandsTest {
     void wrongGroupIsRefusedByTheNode() {
         start();
 
-        assertThat(run("status", "--node", store.config().self().toString(), "--raft-group", "other")).isEqualTo(1);
+        assertThat(run("status", "--node", store.config().self().toString(), "--raft-group", "other",
+                "--unsafe-plaintext")).isEqualTo(1);
         assertThat(err.toString()).startsWith("INVALID").contains("this node serves '" + store.config().raftGroup());
     }
 

@@ -45,7 +45,8 @@ class LauncherOutputTest {
     void clientCommandPrintsNoSofaLoggingBanner() throws IOException, InterruptedException {
         int closedPort = freePort();
         Process process = new ProcessBuilder(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                NodeLauncher.class.getName(), "status", "--node", "127.0.0.1:" + closedPort, "--timeout", "1s"))
+                NodeLauncher.class.getName(), "status", "--node", "127.0.0.1:" + closedPort, "--timeout", "1s",
+                "--unsafe-plaintext"))
                 .redirectErrorStream(true).start();
         String output;
         try {
@@ -55,7 +56,7 @@ class LauncherOutputTest {
             process.destroyForcibly();
         }
 
-        assertThat(process.exitValue()).as(output).isEqualTo(1);
+        assertThat(process.exitValue()).as(output).isEqualTo(3);
         assertThat(output).doesNotContain("Sofa-Middleware-Log");
     }
 

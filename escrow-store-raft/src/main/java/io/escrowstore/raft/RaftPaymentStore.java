@@ -1,6 +1,5 @@
 package io.escrowstore.raft;
 
-import io.escrowstore.raft.internal.replication.Members;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.core.NodeImpl;
@@ -61,6 +60,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.escrowstore.raft.internal.admin.AdminClient;
 import io.escrowstore.raft.internal.admin.AdminProcessor;
+import io.escrowstore.raft.internal.admin.AdminQueries;
 import io.escrowstore.raft.internal.admin.AdminService;
 import io.escrowstore.raft.internal.admin.ClusterStatusCollector;
 import io.escrowstore.raft.internal.admin.ConfSteps;
@@ -71,6 +71,7 @@ import io.escrowstore.raft.internal.engine.EngineFailure;
 import io.escrowstore.raft.internal.engine.EngineOptions;
 import io.escrowstore.raft.internal.engine.StartupCheck;
 import io.escrowstore.raft.internal.ledger.ChannelLedger;
+import io.escrowstore.raft.internal.ledger.ChannelView;
 import io.escrowstore.raft.internal.ledger.CommandApplier;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.ledger.Results;
@@ -79,6 +80,7 @@ import io.escrowstore.raft.internal.reads.LinearizableReader;
 import io.escrowstore.raft.internal.reads.Readiness;
 import io.escrowstore.raft.internal.replication.Leaders;
 import io.escrowstore.raft.internal.replication.LogClock;
+import io.escrowstore.raft.internal.replication.Members;
 import io.escrowstore.raft.internal.replication.MembershipView;
 import io.escrowstore.raft.internal.replication.PaymentStateMachine;
 import io.escrowstore.raft.internal.replication.Proposer;
@@ -217,7 +219,7 @@ public final class RaftPaymentStore implements PaymentStore {
                 new ClusterStatusCollector(config.self(), config.raftGroup(), adminClient),
                 new NodeDescriber(config.self(), nodeRef, fsm), adminClient::send,
                 new LeaderCalls(scheduler, callbackExecutor, config.timeSource()));
-        this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService);
+        this.adminProcessor = new AdminProcessor(config.raftGroup(), adminService, new AdminQueries(this, new OperatorReadsOfThisNode()));
         rpcServer.registerProcessor(adminProcessor);
         this.admin = new RaftClusterAdmin(config.raftGroup(), adminService, config.requestTimeout());
         Node started;
@@ -403,6 +405,19 @@ public final class RaftPaymentStore implements PaymentStore {
     @Override
     public CompletableFuture<List<Settlement>> settlementsAsync() {
         return admitted("read", () -> reader.read(fsm::settlements, "pending settlements"));
+    }
+
+    /** The operator's reads beyond {@link PaymentStore}, answered like {@link #channelAsync}. */
+    private final class OperatorReadsOfThisNode implements AdminQueries.OperatorReads {
+        @Override
+        public CompletableFuture<List<ChannelState>> channelPage(Optional<ChannelId> after, int limit) {
+            return admitted("read", () -> reader.read(() -> fsm.channelPage(after, limit), "a page of channels"));
+        }
+
+        @Override
+        public CompletableFuture<Optional<ChannelView>> channelView(ChannelId channelId) {
+            return admitted("read", () -> reader.read(() -> fsm.channelView(channelId), channelId.toString()));
+        }
     }
 
     @Override

@@ -13,12 +13,14 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
 /**
  * Serves admin requests arriving on the Raft port, next to {@link ForwardProcessor}: checks the
  * group and every field before anything runs (a malformed request is refused and counted, with a
- * rate-limited warning), answers DESCRIBE from this node's own view, and hands every other kind to
- * the {@link AdminService}, which runs it on the leader.
+ * rate-limited warning), answers DESCRIBE from this node's own view, hands the operator requests
+ * to {@link AdminQueries}, and every other kind to the {@link AdminService}, which runs it on the
+ * leader.
  *
  * <p><b>Warning:</b> like forwarded commands, admin requests are authenticated only by the
  * transport: with TLS configured only members reach this processor; without it, whoever reaches
- * the Raft port can ask for a membership change (see {@code docs/security.md}).
+ * the Raft port can ask for a membership change, read channels or release a reservation (see
+ * {@code docs/security.md}).
  */
 public final class AdminProcessor implements RpcProcessor<AdminRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminProcessor.class);
@@ -27,12 +29,14 @@ public final class AdminProcessor implements RpcProcessor<AdminRequest> {
 
     private final String raftGroup;
     private final AdminService service;
+    private final AdminQueries queries;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private long refused;
 
-    public AdminProcessor(String raftGroup, AdminService service) {
+    public AdminProcessor(String raftGroup, AdminService service, AdminQueries queries) {
         this.raftGroup = raftGroup;
         this.service = service;
+        this.queries = queries;
     }
 
     @Override
@@ -53,6 +57,10 @@ public final class AdminProcessor implements RpcProcessor<AdminRequest> {
                     error == null ? answer : AdminReplies.of(AdminResponse.Status.FAILED, String.valueOf(error))));
             return;
         }
+        if (AdminQueries.handles(request.getKind())) {
+            queries.answer(request).thenAccept(ctx::sendResponse);
+            return;
+        }
         service.submit(request).whenComplete((answer, error) -> ctx.sendResponse(
                 error == null ? answer : AdminReplies.of(AdminResponse.Status.FAILED, String.valueOf(error))));
     }
@@ -64,6 +72,10 @@ public final class AdminProcessor implements RpcProcessor<AdminRequest> {
         }
         if (request.getTimeoutMillis() < 0 || request.getTimeoutMillis() > MAX_TIMEOUT_MS) {
             return "timeout must be 0.." + MAX_TIMEOUT_MS + " ms but was " + request.getTimeoutMillis();
+        }
+        if (AdminQueries.handles(request.getKind())) {
+            return none(request.getMember(), "member") != null ? none(request.getMember(), "member")
+                    : AdminQueries.validate(request);
         }
         switch (request.getKind()) {
             case DESCRIBE:

@@ -3,7 +3,10 @@ package io.escrowstore.raft.internal.admin;
 import io.escrowstore.Member;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.escrowstore.raft.TlsConfig;
+import io.escrowstore.raft.internal.ledger.ProtoMapper;
 import io.escrowstore.raft.internal.support.NamedThreads;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
 
@@ -20,7 +24,10 @@ import io.escrowstore.raft.internal.transport.TransportSecurity;
  * commands): the same requests members send each other. {@link #status} answers from the node
  * asked, with lag per member when it leads; the membership calls are run by the leader wherever
  * they are sent, and each is idempotent and bounded by its timeout (the node's
- * {@code adminTimeout} caps it). Answers are operator-readable text.
+ * {@code adminTimeout} caps it). The operator reads ({@link #channels}, {@link #channel},
+ * {@link #claimOutcome}, {@link #unclaimed}, {@link #settlements}) are linearizable reads on the
+ * node asked; {@link #releaseReservation} is the store's replicated release, run by the leader.
+ * Answers are operator-readable text, and for {@link #status} and the operator calls also data.
  */
 public final class NodeAdminClient implements AutoCloseable {
     /** How a call ended. */
@@ -29,13 +36,29 @@ public final class NodeAdminClient implements AutoCloseable {
         DONE,
         /** The node refused; the text is its status and reason, e.g. {@code NOT_CAUGHT_UP: ...}. */
         REFUSED,
-        /** No answer within the timeout, or the node could not be reached; the text says why. */
-        NO_ANSWER
+        /**
+         * No answer within the timeout, the node could not be reached, or it had no leader or
+         * quorum ({@code NO_LEADER}, {@code RETRY}); the text says why.
+         */
+        NO_ANSWER,
+        /** The node holds no such channel, outcome or reservation; the text says what was asked. */
+        NOT_FOUND
     }
 
-    /** The outcome of a call and its text, one or more lines without a trailing line break. */
-    public record Answer(Outcome outcome, String text) {
+    /**
+     * The outcome of a call and its text, one or more lines without a trailing line break; when
+     * {@link Outcome#DONE DONE}, {@code data} is the answer as ordered maps of strings, longs,
+     * booleans, lists and maps (amounts and channel ids as decimal strings, bytes as 0x hex); for a
+     * membership change, its {@code members} after it.
+     */
+    public record Answer(Outcome outcome, String text, Map<String, Object> data) {
+        public Answer(Outcome outcome, String text) {
+            this(outcome, text, Map.of());
+        }
     }
+
+    /** Most channels {@link #channels} returns in one page. */
+    public static final int MAX_PAGE = AdminQueries.MAX_PAGE;
 
     private final Member node;
     private final String raftGroup;
@@ -89,6 +112,49 @@ public final class NodeAdminClient implements AutoCloseable {
                 timeout);
     }
 
+    /**
+     * Up to {@code limit} (1..{@link #MAX_PAGE}) channels with an id above {@code after} (from the
+     * first if empty), by id; the data's {@code nextAfter} is the cursor of the next page, absent on
+     * the last.
+     */
+    public Answer channels(Optional<BigInteger> after, int limit, Duration timeout) throws InterruptedException {
+        AdminRequest.Builder request = request(AdminRequest.Kind.LIST_CHANNELS, timeout).setLimit(limit);
+        after.ifPresent(id -> request.setChannelId(ProtoMapper.uint256(id)));
+        return call(request.build(), timeout);
+    }
+
+    /** One channel, with the reservation blocking it now and its pending settlement; NOT_FOUND if none. */
+    public Answer channel(BigInteger channelId, Duration timeout) throws InterruptedException {
+        return call(request(AdminRequest.Kind.SHOW_CHANNEL, timeout).setChannelId(ProtoMapper.uint256(channelId))
+                .build(), timeout);
+    }
+
+    /** The recorded outcome of the claim (or commit) with this request id; NOT_FOUND if none is held. */
+    public Answer claimOutcome(String requestId, Duration timeout) throws InterruptedException {
+        return call(request(AdminRequest.Kind.CLAIM_OUTCOME, timeout).setRequestId(requestId).build(), timeout);
+    }
+
+    /** Channels with an authorized amount above 0, by id. */
+    public Answer unclaimed(Duration timeout) throws InterruptedException {
+        return call(request(AdminRequest.Kind.UNCLAIMED, timeout).build(), timeout);
+    }
+
+    /** Settlements started and not yet seen claimed on chain, by channel id. */
+    public Answer settlements(Duration timeout) throws InterruptedException {
+        return call(request(AdminRequest.Kind.SETTLEMENTS, timeout).build(), timeout);
+    }
+
+    /**
+     * Releases a reservation through the leader, as the store's replicated release command under
+     * the reservation's release request id, so asking again is answered with the first outcome. The
+     * node logs {@code reason} with the reservation and channel at INFO. NOT_FOUND if the
+     * reservation is not held (never made, already committed or released).
+     */
+    public Answer releaseReservation(long reservationId, String reason, Duration timeout) throws InterruptedException {
+        return call(request(AdminRequest.Kind.RELEASE_RESERVATION, timeout).setReservationId(reservationId)
+                .setReason(reason).build(), timeout);
+    }
+
     private AdminRequest.Builder request(AdminRequest.Kind kind, Duration timeout) {
         return AdminRequest.newBuilder().setGroup(raftGroup).setKind(kind).setTimeoutMillis(timeout.toMillis());
     }
@@ -106,11 +172,32 @@ public final class NodeAdminClient implements AutoCloseable {
         }
         AdminResponse answer = sent.response();
         if (answer.getStatus() != AdminResponse.Status.OK) {
-            return new Answer(Outcome.REFUSED, answer.getStatus() + ": " + answer.getError()
+            return new Answer(refusal(answer.getStatus()), answer.getStatus() + ": " + answer.getError()
                     + (answer.getLeaderHint().isEmpty() ? "" : " (leader: " + answer.getLeaderHint() + ")"));
         }
-        return new Answer(Outcome.DONE, request.getKind() == AdminRequest.Kind.DESCRIBE
-                ? AdminReport.status(answer) : AdminReport.change(answer));
+        Map<String, Object> data = switch (request.getKind()) {
+            case DESCRIBE -> AdminViews.status(answer);
+            case LIST_CHANNELS, UNCLAIMED -> AdminViews.channels(answer);
+            case SHOW_CHANNEL -> AdminViews.shown(answer);
+            case CLAIM_OUTCOME, RELEASE_RESERVATION -> AdminViews.result(answer);
+            case SETTLEMENTS -> AdminViews.settlements(answer);
+            default -> Map.of("members", List.copyOf(answer.getMembersList()));
+        };
+        String text = switch (request.getKind()) {
+            case DESCRIBE -> AdminReport.status(answer);
+            case ADD_MEMBER, REMOVE_MEMBER, REPLACE_MEMBER, TRANSFER_LEADERSHIP, CLUSTER_STATUS ->
+                    AdminReport.change(answer);
+            default -> AdminText.of(data);
+        };
+        return new Answer(Outcome.DONE, text, data);
+    }
+
+    private static Outcome refusal(AdminResponse.Status status) {
+        return switch (status) {
+            case NOT_FOUND -> Outcome.NOT_FOUND;
+            case NO_LEADER, RETRY -> Outcome.NO_ANSWER;
+            default -> Outcome.REFUSED;
+        };
     }
 
     @Override

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -304,6 +305,39 @@ public class ChannelLedger {
     public List<ChannelState> unclaimed() {
         return sorted(tables.channels.values().stream().filter(s -> s.authorizedAmount().signum() > 0).toList(),
                 Comparator.comparing(ChannelState::channelId));
+    }
+
+    /**
+     * Up to {@code limit} channels with an id above {@code after} (from the first if empty), by id.
+     * One pass over the channels keeping the {@code limit} lowest ids seen (O(n log limit)), so a page
+     * does not sort the whole table. Call under the state machine's lock.
+     */
+    public List<ChannelState> page(Optional<ChannelId> after, int limit) {
+        Comparator<ChannelState> byId = Comparator.comparing(ChannelState::channelId);
+        PriorityQueue<ChannelState> lowest = new PriorityQueue<>(limit, byId.reversed());
+        for (ChannelState state : tables.channels.values()) {
+            if (after.isPresent() && state.channelId().compareTo(after.get()) <= 0) {
+                continue;
+            }
+            if (lowest.size() < limit) {
+                lowest.add(state);
+            } else if (byId.compare(state, lowest.peek()) < 0) {
+                lowest.poll();
+                lowest.add(state);
+            }
+        }
+        return sorted(lowest, byId);
+    }
+
+    /** The reservation blocking {@code channelId} now, if any. Call under the state machine's lock. */
+    public Optional<Reservation> liveReservation(ChannelId channelId) {
+        Tables t = tables;
+        return t.reservations.liveOn(channelId, t.logTimeMillis);
+    }
+
+    /** The pending settlement of {@code channelId}, if any. */
+    public Optional<Settlement> settlement(ChannelId channelId) {
+        return Optional.ofNullable(tables.settlements.get(channelId));
     }
 
     /** Pending settlements, by channel id. Call under the state machine's lock. */

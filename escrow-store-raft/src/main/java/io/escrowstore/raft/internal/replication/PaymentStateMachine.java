@@ -42,6 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.escrowstore.raft.StateDigest;
 import io.escrowstore.raft.internal.ledger.ChannelLedger;
+import io.escrowstore.raft.internal.ledger.ChannelView;
 import io.escrowstore.raft.internal.ledger.CommandApplier;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.ledger.DedupTable;
@@ -420,6 +421,17 @@ public final class PaymentStateMachine extends StateMachineAdapter {
 
     public List<Settlement> settlements() {
         return underReadLock(ledger::settlements);
+    }
+
+    /** A page of channels ordered by id after {@code after}: see {@link ChannelLedger#page}. */
+    public List<ChannelState> channelPage(Optional<ChannelId> after, int limit) {
+        return underReadLock(() -> ledger.page(after, limit));
+    }
+
+    /** {@code channelId} with its live reservation and pending settlement, read at one applied index. */
+    public Optional<ChannelView> channelView(ChannelId channelId) {
+        return underReadLock(() -> ledger.get(channelId).map(state -> new ChannelView(state,
+                ledger.liveReservation(channelId), ledger.settlement(channelId))));
     }
 
     /** The recorded outcome of {@code requestId} as a request of one of {@code kinds}, if any. */

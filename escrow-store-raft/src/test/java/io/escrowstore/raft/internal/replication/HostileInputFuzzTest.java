@@ -153,7 +153,7 @@ class HostileInputFuzzTest {
     @Test
     void adminRequestsThatParseAreValidatedWithoutThrowing() throws Exception {
         Random random = new Random(17);
-        AdminProcessor processor = new AdminProcessor("g", null);
+        AdminProcessor processor = new AdminProcessor("g", null, null);
         byte[] valid = AdminRequest.newBuilder().setGroup("g").setKind(AdminRequest.Kind.REPLACE_MEMBER)
                 .setMember("10.0.0.1:7001").setReplacement("10.0.0.2:7001").setTimeoutMillis(1_000).build().toByteArray();
         int parsed = 0;
