@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.replication.Outcomes;
-import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.CommandProposer;
 import io.escrowstore.raft.internal.support.RateLimitedLog;
 
 /**
@@ -31,12 +31,12 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardProcessor.class);
 
     private final String raftGroup;
-    private final Proposer proposer;
+    private final CommandProposer proposer;
     private final LeaderReadIndex readIndex;
     private final AtomicLong badRequests = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
-    public ForwardProcessor(String raftGroup, Proposer proposer, LeaderReadIndex readIndex) {
+    public ForwardProcessor(String raftGroup, CommandProposer proposer, LeaderReadIndex readIndex) {
         this.raftGroup = raftGroup;
         this.proposer = proposer;
         this.readIndex = readIndex;

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.replication.Leaders;
-import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.CommandProposer;
 import io.escrowstore.raft.internal.support.Deadline;
 import io.escrowstore.raft.internal.support.StoreStats;
 
@@ -48,14 +48,14 @@ public final class RequestRouter {
 
     private final Member self;
     private final Supplier<Node> node;
-    private final Proposer proposer;
+    private final CommandProposer proposer;
     private final LeaderReadIndex leaderReadIndex;
     private final Forwarder forwarder;
     private final LeaderCalls calls;
     private final Duration timeout;
     private final StoreStats stats;
 
-    public RequestRouter(Member self, Supplier<Node> node, Proposer proposer, LeaderReadIndex leaderReadIndex,
+    public RequestRouter(Member self, Supplier<Node> node, CommandProposer proposer, LeaderReadIndex leaderReadIndex,
             Forwarder forwarder, LeaderCalls calls, Duration timeout, StoreStats stats) {
         this.self = self;
         this.node = node;

@@ -12,7 +12,6 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.google.protobuf.ByteString;
 import io.escrowstore.ChannelId;
-import io.escrowstore.Rejected;
 import io.escrowstore.RequestId;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
@@ -23,7 +22,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import io.escrowstore.raft.internal.ledger.ChannelLedger;
 import io.escrowstore.raft.internal.ledger.Commands;
-import io.escrowstore.raft.internal.ledger.Results;
 import io.escrowstore.raft.internal.routing.FakeLeaderNode;
 
 /** The leader's side of group commit: which commands go into which entry, stamped how, answered how. */
@@ -85,24 +83,6 @@ class ProposerTest {
         assertThat(fsm.appliedIndex()).isEqualTo(1);
         assertThat(fsm.invalidEntries()).isZero();
         assertThat(fsm.channelCount()).isZero();
-    }
-
-    @Test
-    void theBrokenSwitchAnswersAQueuedClaimBeforeItsEntryIsEvenAppended() {
-        Proposer broken = new Proposer(() -> leader.node, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1), true);
-        fsm.onLeaderStart(TERM);
-        broken.propose(sync(1), null);
-        broken.propose(sync(2), null);
-        byte[] claim = Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10));
-
-        CompletableFuture<ForwardResponse> queuedClaim = broken.propose(claim, null);
-        CompletableFuture<ForwardResponse> queuedSync = broken.propose(sync(3), null);
-
-        assertThat(leader.tasks).as("the entry window is full").hasSize(2);
-        assertThat(broken.queued()).isEqualTo(2);
-        assertThat(queuedClaim.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
-        assertThat(Results.claimResult(queuedClaim.getNow(null).getResult())).isInstanceOf(Rejected.class);
-        assertThat(queuedSync).as("only claims are answered early").isNotDone();
     }
 
     @Test
