@@ -2,7 +2,6 @@ package io.escrowstore.raft.internal.replication;
 
 import com.google.protobuf.ByteString;
 import io.escrowstore.raft.internal.ledger.Commands;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,5 +18,5 @@ public interface CommandProposer {
      *
      * @param batchKey {@link Commands#batchKey} of the command
      */
-    CompletableFuture<ForwardResponse> propose(byte[] command, ByteString batchKey);
+    CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey);
 }

@@ -4,7 +4,6 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import com.google.protobuf.ByteString;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +61,7 @@ public final class Proposer implements CommandProposer {
      * @param batchKey {@link Commands#batchKey} of the command
      */
     @Override
-    public CompletableFuture<ForwardResponse> propose(byte[] command, ByteString batchKey) {
+    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey) {
         if (!leads()) {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(node.get())));
         }
@@ -104,12 +103,12 @@ public final class Proposer implements CommandProposer {
         long term = fsm.leaderTerm();
         if (local == null || term < 0) {
             // lost leadership while these waited: never proposed, so the caller may try elsewhere
-            ForwardResponse notLeader = Outcomes.notLeader(Leaders.of(local));
+            Outcome notLeader = Outcomes.notLeader(Leaders.of(local));
             batch.forEach(p -> p.answer().complete(notLeader));
             batcher.done();
             return;
         }
-        List<CompletableFuture<ForwardResponse>> answers = batch.stream().map(Proposal::answer).toList();
+        List<CompletableFuture<Outcome>> answers = batch.stream().map(Proposal::answer).toList();
         CommandClosure closure = new CommandClosure(executor, answers, batcher::done);
         byte[] entry = Commands.entry(batch.stream().map(Proposal::command).toList(), stampNow());
         Task task = new Task(ByteBuffer.wrap(entry), closure);
@@ -122,7 +121,7 @@ public final class Proposer implements CommandProposer {
         return template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
     }
 
-    private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<ForwardResponse> answer)
+    private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<Outcome> answer)
             implements CommandBatcher.Queued {
     }
 }

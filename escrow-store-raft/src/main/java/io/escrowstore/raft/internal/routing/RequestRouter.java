@@ -10,7 +10,6 @@ import io.escrowstore.RequestId;
 import io.escrowstore.StoreClosedException;
 import io.escrowstore.StoreOverloadedException;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,7 @@ import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.replication.Leaders;
 import io.escrowstore.raft.internal.replication.CommandProposer;
+import io.escrowstore.raft.internal.replication.Outcome;
 import io.escrowstore.raft.internal.support.Deadline;
 import io.escrowstore.raft.internal.support.StoreStats;
 
@@ -152,25 +152,25 @@ public final class RequestRouter {
             });
         }
 
-        private void handle(ForwardResponse response, Throwable error, Member target) {
+        private void handle(Outcome response, Throwable error, Member target) {
             if (error != null) {
                 lost("attempt on " + target + " failed: " + error);
                 return;
             }
-            switch (response.getStatus()) {
-                case APPLIED -> answer(response.getResult());
+            switch (response.status()) {
+                case APPLIED -> answer(response.result());
                 case NOT_LEADER -> {
                     busy = false;
-                    hint = Leaders.hint(response.getLeaderHint()).orElse(null);
+                    hint = Leaders.hint(response.leaderHint()).orElse(null);
                     refused(target + " is not the leader");
                 }
                 case BUSY -> {
                     busy = true;
-                    refused("leader " + target + " is busy: " + response.getError());
+                    refused("leader " + target + " is busy: " + response.error());
                 }
-                case INDETERMINATE -> lost("leader " + target + " could not confirm it: " + response.getError());
-                default -> fail(new EscrowStoreException("leader " + target + " refused " + describe()
-                        + ": " + response.getStatus() + " " + response.getError()));
+                case INDETERMINATE -> lost("leader " + target + " could not confirm it: " + response.error());
+                case BAD_REQUEST -> fail(new EscrowStoreException("leader " + target + " refused " + describe()
+                        + ": " + response.status() + " " + response.error()));
             }
         }
 

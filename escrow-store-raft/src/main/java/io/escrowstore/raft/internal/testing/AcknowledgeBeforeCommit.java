@@ -10,12 +10,12 @@ import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.ledger.DedupTable;
 import io.escrowstore.raft.internal.ledger.ProtoMapper;
 import io.escrowstore.raft.internal.replication.CommandProposer;
+import io.escrowstore.raft.internal.replication.Outcome;
 import io.escrowstore.raft.internal.replication.Outcomes;
 import io.escrowstore.raft.internal.replication.PaymentStateMachine;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,13 +55,13 @@ public final class AcknowledgeBeforeCommit implements CommandProposer {
 
     /** Proposes {@code command}; a claim is answered early, before its entry commits, whatever becomes of it. */
     @Override
-    public CompletableFuture<ForwardResponse> propose(byte[] command, ByteString batchKey) {
-        CompletableFuture<ForwardResponse> committed = proposer.propose(command, batchKey);
+    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey) {
+        CompletableFuture<Outcome> committed = proposer.propose(command, batchKey);
         Command decoded = Commands.decode(ByteBuffer.wrap(command));
         if (committed.isDone() || !decoded.hasClaim()) {
             return committed;
         }
-        CompletableFuture<ForwardResponse> answer = new CompletableFuture<>();
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
         committed.whenComplete((response, error) -> {
             if (error != null) {
                 answer.completeExceptionally(error);

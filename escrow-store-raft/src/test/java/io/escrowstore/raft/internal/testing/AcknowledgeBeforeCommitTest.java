@@ -19,7 +19,7 @@ import io.escrowstore.raft.internal.ledger.Results;
 import io.escrowstore.raft.internal.replication.PaymentStateMachine;
 import io.escrowstore.raft.internal.replication.Proposer;
 import io.escrowstore.raft.internal.routing.FakeLeaderNode;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.replication.Outcome;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -48,12 +48,12 @@ class AcknowledgeBeforeCommitTest {
         broken.propose(sync(ChannelId.of(1)), null);
         broken.propose(sync(ChannelId.of(2)), null);
 
-        CompletableFuture<ForwardResponse> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
-        CompletableFuture<ForwardResponse> queuedSync = broken.propose(sync(ChannelId.of(3)), null);
+        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
+        CompletableFuture<Outcome> queuedSync = broken.propose(sync(ChannelId.of(3)), null);
 
         assertThat(leader.tasks).as("the entry window is full, the claim waits unappended").hasSize(3);
-        assertThat(claim.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
-        assertThat(Results.claimResult(claim.getNow(null).getResult())).isInstanceOfSatisfying(Accepted.class,
+        assertThat(claim.getNow(null).status()).isEqualTo(Outcome.Status.APPLIED);
+        assertThat(Results.claimResult(claim.getNow(null).result())).isInstanceOfSatisfying(Accepted.class,
                 accepted -> assertThat(accepted.state().authorizedAmount()).isEqualTo(BigInteger.TEN));
         assertThat(fsm.channel(CH).orElseThrow().authorizedAmount()).as("the store's state is left unchanged")
                 .isZero();
@@ -62,9 +62,9 @@ class AcknowledgeBeforeCommitTest {
 
     @Test
     void onAFollowerItAnswersNotLeaderLikeTheProposer() {
-        CompletableFuture<ForwardResponse> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
+        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
 
-        assertThat(claim.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.NOT_LEADER);
+        assertThat(claim.getNow(null).status()).isEqualTo(Outcome.Status.NOT_LEADER);
         assertThat(leader.tasks).isEmpty();
     }
 }
