@@ -83,10 +83,11 @@ import io.escrowstore.raft.internal.replication.LogClock;
 import io.escrowstore.raft.internal.replication.Members;
 import io.escrowstore.raft.internal.replication.MembershipView;
 import io.escrowstore.raft.internal.replication.PaymentStateMachine;
+import io.escrowstore.raft.internal.replication.CommandProposer;
 import io.escrowstore.raft.internal.replication.Proposer;
 import io.escrowstore.raft.internal.replication.SnapshotPolicy;
 import io.escrowstore.raft.internal.replication.SubmissionStamps;
-import io.escrowstore.raft.internal.replication.UnsafeDoubt;
+import io.escrowstore.raft.internal.testing.UnsafeDoubt;
 import io.escrowstore.raft.internal.routing.ForwardClient;
 import io.escrowstore.raft.internal.routing.ForwardProcessor;
 import io.escrowstore.raft.internal.routing.LeaderCalls;
@@ -94,6 +95,7 @@ import io.escrowstore.raft.internal.routing.RequestRouter;
 import io.escrowstore.raft.internal.support.NamedThreads;
 import io.escrowstore.raft.internal.support.Poll;
 import io.escrowstore.raft.internal.support.StoreStats;
+import io.escrowstore.raft.internal.testing.AcknowledgeBeforeCommit;
 import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
@@ -193,7 +195,9 @@ public final class RaftPaymentStore implements PaymentStore {
         this.logClock = new LogClock(config.timeSource(), name);
         fsm.whenApplied(logClock::observe);
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, () -> logClock.stamp(fsm.leaderTerm()),
-                config.dedupMaxEntries(), config.dedupRetention(), UnsafeSwitches.of(config).acknowledgeBeforeCommit());
+                config.dedupMaxEntries(), config.dedupRetention());
+        CommandProposer proposals = UnsafeSwitches.of(config).acknowledgeBeforeCommit()
+                ? new AcknowledgeBeforeCommit(proposer, fsm, config.groupId(), callbackExecutor) : proposer;
         // a new leader's last entries are configuration entries, which the state machine never
         // sees; an empty entry of its own makes its applied index move past them (LeaderReadIndex)
         fsm.whenLeading(() -> {
@@ -205,10 +209,10 @@ public final class RaftPaymentStore implements PaymentStore {
             }
         });
         LeaderReadIndex leaderReadIndex = new LeaderReadIndex(nodeRef, fsm, callbackExecutor);
-        this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposer, leaderReadIndex);
+        this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposals, leaderReadIndex);
         rpcServer.registerProcessor(forwardProcessor);
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor, clientHelper());
-        this.router = new RequestRouter(config.self(), nodeRef, proposer, leaderReadIndex, forwardClient::forward,
+        this.router = new RequestRouter(config.self(), nodeRef, proposals, leaderReadIndex, forwardClient::forward,
                 new LeaderCalls(scheduler, callbackExecutor, config.timeSource()), config.requestTimeout(), stats);
         this.adminClient = new AdminClient(callbackExecutor, clientHelper());
         Poll poll = new Poll(scheduler, callbackExecutor);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of docs/architecture.md, read from this module's sources: the public package
- * holds exactly the public classes, the ledger names no Raft engine type, and no internal class
- * calls back up into the store facade.
+ * holds exactly the public classes, the ledger names no Raft engine type, no internal class calls
+ * back up into the store facade, and the test-only package is reached only at the wiring point.
  */
 class ArchitectureTest {
     private static final Path SOURCES = Path.of("src/main/java/io/escrowstore/raft");
@@ -50,6 +50,20 @@ class ArchitectureTest {
         Map<String, String> internal = code(SOURCES.resolve("internal"));
         assertThat(internal).allSatisfy((file, code) -> assertThat(code).as(file)
                 .doesNotContain("io.escrowstore.raft.RaftPaymentStore"));
+    }
+
+    @Test
+    void onlyTheWiringPointAndTheConfigCarrierNameTheTestOnlyPackage() {
+        Map<String, String> all = code(SOURCES);
+        Set<String> allowed = Set.of(SOURCES.resolve("RaftPaymentStore.java").toString(),
+                SOURCES.resolve("RaftStoreConfig.java").toString());
+        String testing = SOURCES.resolve("internal/testing").toString();
+        assertThat(all).containsKeys(allowed.toArray(String[]::new));
+        assertThat(all).allSatisfy((file, code) -> {
+            if (!allowed.contains(file) && !file.startsWith(testing)) {
+                assertThat(code).as(file).doesNotContain("io.escrowstore.raft.internal.testing");
+            }
+        });
     }
 
     /** Every source file under {@code dir}, comments removed, by path. */

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -79,7 +80,7 @@ public final class EscrowCluster implements AutoCloseable {
         List<RaftStoreConfig> all = new ArrayList<>();
         for (int i = 0; i < builder.nodes; i++) {
             clocks.add(new SkewableClock());
-            all.add(builder.nodeSettings.apply(RaftStoreConfig.builder()
+            RaftStoreConfig.Builder node = RaftStoreConfig.builder()
                     .timeSource(clocks.get(i))
                     .unsafePlaintext()
                     .groupId(builder.groupId)
@@ -87,12 +88,9 @@ public final class EscrowCluster implements AutoCloseable {
                     .self(members.get(i))
                     .members(members)
                     .dataDir(dataRoot.resolve("node-" + i))
-                    .electionTimeout(builder.electionTimeout)
-                    .maxElectionDelay(builder.maxElectionDelay)
-                    .requestTimeout(builder.requestTimeout)
-                    .snapshotInterval(builder.snapshotInterval)
-                    .callbackExecutor(builder.callbackExecutors.apply(i)))
-                    .build());
+                    .callbackExecutor(builder.callbackExecutors.apply(i));
+            builder.nodeSettings.accept(node);
+            all.add(node.build());
         }
         this.configs.addAll(all);
         all.forEach(c -> disks.add(DiskRegistry.register(c.dataDir())));
@@ -414,14 +412,15 @@ public final class EscrowCluster implements AutoCloseable {
     public static final class Builder {
         private int nodes = 3;
         private GroupId groupId = TestChannels.randomGroupId();
-        private Duration electionTimeout = Duration.ofMillis(300);
-        private Duration maxElectionDelay = Duration.ofMillis(300);
-        private Duration requestTimeout = Duration.ofSeconds(5);
-        private Duration snapshotInterval = Duration.ZERO;
         private Duration awaitTimeout = Duration.ofSeconds(30);
         private long seed = 1;
         private Path dataRoot;
-        private UnaryOperator<RaftStoreConfig.Builder> nodeSettings = UnaryOperator.identity();
+        /** The testkit's defaults, then every setting given to this builder, in the order given. */
+        private Consumer<RaftStoreConfig.Builder> nodeSettings = node -> node
+                .electionTimeout(Duration.ofMillis(300))
+                .maxElectionDelay(Duration.ofMillis(300))
+                .requestTimeout(Duration.ofSeconds(5))
+                .snapshotInterval(Duration.ZERO);
         private IntFunction<Executor> callbackExecutors = i -> null;
 
         private Builder() {
@@ -439,12 +438,14 @@ public final class EscrowCluster implements AutoCloseable {
         }
 
         /**
-         * Adjusts every node's {@link RaftStoreConfig} after the testkit's settings, e.g. its
-         * {@code maxInFlight}. <b>Warning:</b> leave {@code groupId}, {@code raftGroup},
-         * {@code self}, {@code members} and {@code dataDir} alone; the cluster depends on them.
+         * Adjusts every node's {@link RaftStoreConfig}, e.g. its {@code maxInFlight}: applied after
+         * the testkit's defaults and after the settings given before it (each call adds to them;
+         * a later setting of the same option wins). <b>Warning:</b> leave {@code groupId},
+         * {@code raftGroup}, {@code self}, {@code members} and {@code dataDir} alone; the cluster
+         * depends on them.
          */
-        public Builder nodeSettings(UnaryOperator<RaftStoreConfig.Builder> nodeSettings) {
-            this.nodeSettings = nodeSettings;
+        public Builder nodeSettings(Consumer<RaftStoreConfig.Builder> nodeSettings) {
+            this.nodeSettings = this.nodeSettings.andThen(Objects.requireNonNull(nodeSettings, "nodeSettings"));
             return this;
         }
 
@@ -481,23 +482,28 @@ public final class EscrowCluster implements AutoCloseable {
             return this;
         }
 
-        /** Election timeout and its random extra delay. Default 300 ms each. */
+        /**
+         * Election timeout and its random extra delay: shorthand for {@link #nodeSettings} setting
+         * {@code electionTimeout} and {@code maxElectionDelay}. Default 300 ms each.
+         */
         public Builder electionTimeout(Duration base, Duration maxExtraDelay) {
-            this.electionTimeout = base;
-            this.maxElectionDelay = maxExtraDelay;
-            return this;
+            return nodeSettings(node -> node.electionTimeout(base).maxElectionDelay(maxExtraDelay));
         }
 
-        /** Deadline of every store call. Default 5 s. */
+        /**
+         * Deadline of every store call: shorthand for {@link #nodeSettings} setting
+         * {@code requestTimeout}. Default 5 s.
+         */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = requestTimeout;
-            return this;
+            return nodeSettings(node -> node.requestTimeout(requestTimeout));
         }
 
-        /** Automatic snapshot interval; zero disables. Default zero (snapshots only on demand). */
+        /**
+         * Automatic snapshot interval, zero disables: shorthand for {@link #nodeSettings} setting
+         * {@code snapshotInterval}. Default zero (snapshots only on demand).
+         */
         public Builder snapshotInterval(Duration snapshotInterval) {
-            this.snapshotInterval = snapshotInterval;
-            return this;
+            return nodeSettings(node -> node.snapshotInterval(snapshotInterval));
         }
 
         /** Longest the cluster's await methods wait. Default 30 s. */

@@ -20,6 +20,22 @@ class ClusterControlTest {
     Path dir;
 
     @Test
+    void nodeSettingsApplyAfterTheTestkitDefaultsAndEachOtherInTheOrderGiven() {
+        try (EscrowCluster cluster = EscrowCluster.builder().nodes(2).dataRoot(dir)
+                .requestTimeout(Duration.ofSeconds(2))
+                .nodeSettings(b -> b.maxInFlight(100).requestTimeout(Duration.ofSeconds(3)))
+                .nodeSettings(b -> b.maxInFlight(200))
+                .build()) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(cluster.config(i).electionTimeout()).as("testkit default").isEqualTo(Duration.ofMillis(300));
+                assertThat(cluster.config(i).snapshotInterval()).as("testkit default").isZero();
+                assertThat(cluster.config(i).requestTimeout()).as("the later setting").isEqualTo(Duration.ofSeconds(3));
+                assertThat(cluster.config(i).maxInFlight()).as("the later setting").isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void dataRootHoldsTheNodesDataAndCloseDeletesOnlyTheClustersDirectory() throws IOException {
         Path root = dir.resolve("clusters");
         Path nodeData;
@@ -71,7 +87,11 @@ class ClusterControlTest {
         // node 0 waits 10 s before it gives up leading alone; the others elect within about 0.6 s
         AtomicInteger opened = new AtomicInteger();
         try (EscrowCluster cluster = EscrowCluster.builder()
-                .nodeSettings(b -> opened.getAndIncrement() == 0 ? b.electionTimeout(Duration.ofSeconds(10)) : b)
+                .nodeSettings(b -> {
+                    if (opened.getAndIncrement() == 0) {
+                        b.electionTimeout(Duration.ofSeconds(10));
+                    }
+                })
                 .start()) {
             Member slowToStepDown = cluster.config(0).self();
             cluster.node(cluster.awaitLeader()).admin().transferLeadership(slowToStepDown);

@@ -354,20 +354,6 @@ public class ChannelLedger {
         return tables.reservations.copy();
     }
 
-    /** An independent copy of this ledger (test-only preview of a command). Call under the state machine's read lock. */
-    public ChannelLedger scratchCopy() {
-        Tables t = tables;
-        ChannelLedger scratch = new ChannelLedger(groupId);
-        scratch.replaceAll(channels(t), t.reservations.copy(), settlements(t), t.logTimeMillis);
-        return scratch;
-    }
-
-    /** Replaces the whole ledger (snapshot load) in one step; never merges. */
-    void replaceAll(Collection<ChannelState> states, List<Reservation> held, Collection<Settlement> pending,
-            long logTime) {
-        install(prepare(states, held, pending, logTime));
-    }
-
     /**
      * Builds a whole ledger state from a snapshot's parts without touching the current one, which
      * readers keep seeing until {@link #install}. Call on the mutating thread.

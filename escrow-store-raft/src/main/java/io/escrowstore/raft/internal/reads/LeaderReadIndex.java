@@ -3,7 +3,7 @@ package io.escrowstore.raft.internal.reads;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.replication.Outcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -52,12 +52,12 @@ public final class LeaderReadIndex {
      * (the asker tries again, also when the node is shutting down). Completes on the store's
      * executor, never on a Raft thread.
      */
-    public CompletableFuture<ForwardResponse> confirm() {
+    public CompletableFuture<Outcome> confirm() {
         Node local = node.get();
         if (local == null || !fsm.isLeader()) {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(local)));
         }
-        CompletableFuture<ForwardResponse> answer = new CompletableFuture<>();
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
         try {
             local.readIndex(NO_CONTEXT, closure(answer));
         } catch (IllegalStateException shuttingDown) {
@@ -66,11 +66,11 @@ public final class LeaderReadIndex {
         return answer;
     }
 
-    private ReadIndexClosure closure(CompletableFuture<ForwardResponse> answer) {
+    private ReadIndexClosure closure(CompletableFuture<Outcome> answer) {
         return new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
             @Override
             public void run(Status status, long index, byte[] context) {
-                ForwardResponse response = status.isOk()
+                Outcome response = status.isOk()
                         ? Outcomes.applied(Results.readIndex(Math.min(index, fsm.appliedIndex())))
                         : Outcomes.indeterminate("read index not confirmed: " + status.getRaftError() + " "
                                 + status.getErrorMsg());

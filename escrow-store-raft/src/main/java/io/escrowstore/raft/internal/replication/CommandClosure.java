@@ -4,7 +4,6 @@ import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -21,11 +20,11 @@ import io.escrowstore.raft.internal.support.Handoff;
  */
 final class CommandClosure implements Closure {
     private final Executor executor;
-    private final List<CompletableFuture<ForwardResponse>> answers;
+    private final List<CompletableFuture<Outcome>> answers;
     private final Runnable onDone;
 
     /** @param answers one per command of the entry, in its order */
-    CommandClosure(Executor executor, List<CompletableFuture<ForwardResponse>> answers, Runnable onDone) {
+    CommandClosure(Executor executor, List<CompletableFuture<Outcome>> answers, Runnable onDone) {
         this.executor = executor;
         this.answers = answers;
         this.onDone = onDone;
@@ -61,7 +60,7 @@ final class CommandClosure implements Closure {
         }
     }
 
-    private void completeAll(ForwardResponse response) {
+    private void completeAll(Outcome response) {
         completeOffThread(() -> answers.forEach(answer -> answer.complete(response)));
     }
 

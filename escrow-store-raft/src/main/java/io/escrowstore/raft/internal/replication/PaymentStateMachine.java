@@ -21,7 +21,6 @@ import io.escrowstore.Settlement;
 import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.DedupMsg;
-import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -95,7 +94,7 @@ public final class PaymentStateMachine extends StateMachineAdapter {
         this(ledger, snapshotWriter, name, membership, stats, snapshotPolicy, false);
     }
 
-    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link UnsafeSwitches#skipRequestDedup()} */
+    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link io.escrowstore.raft.internal.testing.UnsafeSwitches#skipRequestDedup()} */
     public PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
             StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup) {
         this.membership = membership;
@@ -385,21 +384,6 @@ public final class PaymentStateMachine extends StateMachineAdapter {
 
     public long invalidEntries() {
         return invalidEntries.get();
-    }
-
-    /**
-     * TEST ONLY ({@link UnsafeSwitches#acknowledgeBeforeCommit()}): the outcomes the commands
-     * of {@code entry} would have on a copy of the current state, which is left unchanged.
-     */
-    List<CommandResult> preview(byte[] entry) {
-        return underReadLock(() -> {
-            try {
-                return new CommandApplier(ledger.scratchCopy(), new DedupTable()).apply(ByteBuffer.wrap(entry),
-                        appliedIndex + 1);
-            } catch (IllegalArgumentException e) {
-                return List.of(Results.invalid(e.getMessage()));
-            }
-        });
     }
 
     public Optional<ChannelState> channel(ChannelId channelId) {

@@ -3,10 +3,7 @@ package io.escrowstore.raft.internal.replication;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import com.google.protobuf.ByteString;
-import io.escrowstore.raft.proto.EscrowProto.CommandResult;
 import io.escrowstore.raft.proto.EscrowProto.EntryStamp;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
-import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +19,7 @@ import io.escrowstore.raft.internal.ledger.Commands;
  * ({@link CommandBatcher}). Each entry is tagged with the term this node started leading in, so a
  * proposal made in one term is never appended in another.
  */
-public final class Proposer {
+public final class Proposer implements CommandProposer {
     /**
      * Most entries this leader has proposed and not yet applied. Two keep the disk and the
      * followers busy while the next batch forms; see docs/benchmarks.md for the measurements.
@@ -34,7 +31,6 @@ public final class Proposer {
     private final Executor executor;
     private final LongSupplier clock;
     private final EntryStamp template;
-    private final boolean unsafeAcknowledgeBeforeCommit;
     private final CommandBatcher<Proposal> batcher = new CommandBatcher<>(ENTRY_WINDOW, this::propose);
 
     /**
@@ -43,13 +39,6 @@ public final class Proposer {
      */
     public Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
             int dedupMaxEntries, Duration dedupRetention) {
-        this(node, fsm, executor, clock, dedupMaxEntries, dedupRetention, false);
-    }
-
-    /** @param unsafeAcknowledgeBeforeCommit TEST ONLY, breaks safety; see {@link UnsafeSwitches#acknowledgeBeforeCommit()} */
-    public Proposer(Supplier<Node> node, PaymentStateMachine fsm, Executor executor, LongSupplier clock,
-            int dedupMaxEntries, Duration dedupRetention, boolean unsafeAcknowledgeBeforeCommit) {
-        this.unsafeAcknowledgeBeforeCommit = unsafeAcknowledgeBeforeCommit;
         this.node = node;
         this.fsm = fsm;
         this.executor = executor;
@@ -60,7 +49,7 @@ public final class Proposer {
                 .build();
     }
 
-    /** True while this node leads and has applied every earlier term's entries. */
+    @Override
     public boolean leads() {
         return node.get() != null && fsm.leaderTerm() > 0;
     }
@@ -71,31 +60,14 @@ public final class Proposer {
      *
      * @param batchKey {@link Commands#batchKey} of the command
      */
-    public CompletableFuture<ForwardResponse> propose(byte[] command, ByteString batchKey) {
+    @Override
+    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey) {
         if (!leads()) {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(node.get())));
         }
         Proposal proposal = new Proposal(command, batchKey, new CompletableFuture<>());
         batcher.add(proposal);
-        if (unsafeAcknowledgeBeforeCommit && Commands.decode(ByteBuffer.wrap(command)).hasClaim()) {
-            acknowledgeNow(proposal);
-        }
         return proposal.answer();
-    }
-
-    /**
-     * TEST ONLY, deliberately wrong: answers a claim from this leader's current state as soon as
-     * it is queued, before its entry is appended (which waits while {@link #ENTRY_WINDOW} entries
-     * are in flight), let alone committed.
-     */
-    private void acknowledgeNow(Proposal proposal) {
-        byte[] alone = Commands.entry(List.of(proposal.command()), stampNow());
-        executor.execute(() -> {
-            List<CommandResult> previews = fsm.preview(alone);
-            if (previews.size() == 1) {
-                proposal.answer().complete(Outcomes.applied(previews.get(0)));
-            }
-        });
     }
 
     /**
@@ -131,12 +103,12 @@ public final class Proposer {
         long term = fsm.leaderTerm();
         if (local == null || term < 0) {
             // lost leadership while these waited: never proposed, so the caller may try elsewhere
-            ForwardResponse notLeader = Outcomes.notLeader(Leaders.of(local));
+            Outcome notLeader = Outcomes.notLeader(Leaders.of(local));
             batch.forEach(p -> p.answer().complete(notLeader));
             batcher.done();
             return;
         }
-        List<CompletableFuture<ForwardResponse>> answers = batch.stream().map(Proposal::answer).toList();
+        List<CompletableFuture<Outcome>> answers = batch.stream().map(Proposal::answer).toList();
         CommandClosure closure = new CommandClosure(executor, answers, batcher::done);
         byte[] entry = Commands.entry(batch.stream().map(Proposal::command).toList(), stampNow());
         Task task = new Task(ByteBuffer.wrap(entry), closure);
@@ -149,7 +121,7 @@ public final class Proposer {
         return template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
     }
 
-    private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<ForwardResponse> answer)
+    private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<Outcome> answer)
             implements CommandBatcher.Queued {
     }
 }

@@ -11,7 +11,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.escrowstore.Member;
 import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import io.escrowstore.raft.internal.replication.CommandBatcher;
+import io.escrowstore.raft.internal.replication.Outcome;
 import io.escrowstore.raft.internal.replication.Outcomes;
 import io.escrowstore.raft.internal.support.Deadline;
 
@@ -50,7 +50,7 @@ public final class ForwardClient implements AutoCloseable {
     }
 
     /** Result of one command's send: a response, or a failure that proves nothing was sent. */
-    public record Sent(ForwardResponse response, String unreachable) {
+    public record Sent(Outcome response, String unreachable) {
     }
 
     /**
@@ -120,7 +120,7 @@ public final class ForwardClient implements AutoCloseable {
                     if (error == null && response instanceof ForwardReply reply
                             && reply.getResponsesCount() == batch.size()) {
                         for (int i = 0; i < batch.size(); i++) {
-                            batch.get(i).sent().complete(new Sent(reply.getResponses(i), null));
+                            batch.get(i).sent().complete(new Sent(WireOutcomes.fromWire(reply.getResponses(i)), null));
                         }
                         return;
                     }

@@ -7,6 +7,7 @@ import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.replication.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.replication.Outcomes;
-import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.CommandProposer;
 import io.escrowstore.raft.internal.support.RateLimitedLog;
 
 /**
@@ -31,12 +32,12 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardProcessor.class);
 
     private final String raftGroup;
-    private final Proposer proposer;
+    private final CommandProposer proposer;
     private final LeaderReadIndex readIndex;
     private final AtomicLong badRequests = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
-    public ForwardProcessor(String raftGroup, Proposer proposer, LeaderReadIndex readIndex) {
+    public ForwardProcessor(String raftGroup, CommandProposer proposer, LeaderReadIndex readIndex) {
         this.raftGroup = raftGroup;
         this.proposer = proposer;
         this.readIndex = readIndex;
@@ -55,31 +56,31 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
                     + count);
             return;
         }
-        List<CompletableFuture<ForwardResponse>> answers = new ArrayList<>(count);
+        List<CompletableFuture<Outcome>> answers = new ArrayList<>(count);
         for (ByteString encoded : request.getCommandsList()) {
             answers.add(propose(ctx, encoded));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             ForwardReply.Builder reply = ForwardReply.newBuilder();
-            answers.forEach(answer -> reply.addResponses(answer.getNow(null)));
+            answers.forEach(answer -> reply.addResponses(WireOutcomes.toWire(answer.getNow(null))));
             ctx.sendResponse(reply.build());
         });
     }
 
-    private CompletableFuture<ForwardResponse> propose(RpcContext ctx, ByteString encoded) {
+    private CompletableFuture<Outcome> propose(RpcContext ctx, ByteString encoded) {
         Command command;
         try {
             command = Commands.decode(encoded);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(refused(ctx, e.getMessage()));
         }
-        CompletableFuture<ForwardResponse> answer = command.hasReadIndex() ? readIndex.confirm()
+        CompletableFuture<Outcome> answer = command.hasReadIndex() ? readIndex.confirm()
                 : proposer.propose(encoded.toByteArray(), Commands.batchKey(command));
         return answer.exceptionally(error -> Outcomes.indeterminate(String.valueOf(error)));
     }
 
     private void refuseAll(RpcContext ctx, int count, String why) {
-        ForwardResponse refused = refused(ctx, why);
+        ForwardResponse refused = WireOutcomes.toWire(refused(ctx, why));
         ForwardReply.Builder reply = ForwardReply.newBuilder();
         for (int i = 0; i < count; i++) {
             reply.addResponses(refused);
@@ -87,7 +88,7 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
         ctx.sendResponse(reply.build());
     }
 
-    private ForwardResponse refused(RpcContext ctx, String why) {
+    private Outcome refused(RpcContext ctx, String why) {
         long count = badRequests.incrementAndGet();
         warnings.warn("forward-refused", "refused a forwarded request from {} ({} so far): {}", ctx.getRemoteAddress(),
                 count, why);

@@ -10,7 +10,6 @@ import io.escrowstore.RequestId;
 import io.escrowstore.StoreClosedException;
 import io.escrowstore.StoreOverloadedException;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +17,8 @@ import java.util.function.Supplier;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.replication.Leaders;
-import io.escrowstore.raft.internal.replication.Proposer;
+import io.escrowstore.raft.internal.replication.CommandProposer;
+import io.escrowstore.raft.internal.replication.Outcome;
 import io.escrowstore.raft.internal.support.Deadline;
 import io.escrowstore.raft.internal.support.StoreStats;
 
@@ -48,14 +48,14 @@ public final class RequestRouter {
 
     private final Member self;
     private final Supplier<Node> node;
-    private final Proposer proposer;
+    private final CommandProposer proposer;
     private final LeaderReadIndex leaderReadIndex;
     private final Forwarder forwarder;
     private final LeaderCalls calls;
     private final Duration timeout;
     private final StoreStats stats;
 
-    public RequestRouter(Member self, Supplier<Node> node, Proposer proposer, LeaderReadIndex leaderReadIndex,
+    public RequestRouter(Member self, Supplier<Node> node, CommandProposer proposer, LeaderReadIndex leaderReadIndex,
             Forwarder forwarder, LeaderCalls calls, Duration timeout, StoreStats stats) {
         this.self = self;
         this.node = node;
@@ -152,25 +152,25 @@ public final class RequestRouter {
             });
         }
 
-        private void handle(ForwardResponse response, Throwable error, Member target) {
+        private void handle(Outcome response, Throwable error, Member target) {
             if (error != null) {
                 lost("attempt on " + target + " failed: " + error);
                 return;
             }
-            switch (response.getStatus()) {
-                case APPLIED -> answer(response.getResult());
+            switch (response.status()) {
+                case APPLIED -> answer(response.result());
                 case NOT_LEADER -> {
                     busy = false;
-                    hint = Leaders.hint(response.getLeaderHint()).orElse(null);
+                    hint = Leaders.hint(response.leaderHint()).orElse(null);
                     refused(target + " is not the leader");
                 }
                 case BUSY -> {
                     busy = true;
-                    refused("leader " + target + " is busy: " + response.getError());
+                    refused("leader " + target + " is busy: " + response.error());
                 }
-                case INDETERMINATE -> lost("leader " + target + " could not confirm it: " + response.getError());
-                default -> fail(new EscrowStoreException("leader " + target + " refused " + describe()
-                        + ": " + response.getStatus() + " " + response.getError()));
+                case INDETERMINATE -> lost("leader " + target + " could not confirm it: " + response.error());
+                case BAD_REQUEST -> fail(new EscrowStoreException("leader " + target + " refused " + describe()
+                        + ": " + response.status() + " " + response.error()));
             }
         }
 

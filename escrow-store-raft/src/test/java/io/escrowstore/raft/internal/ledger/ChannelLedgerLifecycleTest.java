@@ -747,7 +747,7 @@ class ChannelLedgerLifecycleTest {
             ReservationId id = reserved(ledger.reserve(request(ChannelId.of(1), 0, 10, 10), LEASE, 5)).reservationId();
             ChannelLedger copy = new ChannelLedger(GROUP);
 
-            copy.replaceAll(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis());
+            copy.install(copy.prepare(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis()));
 
             assertThat(digest(copy)).isEqualTo(digest(ledger));
             assertThat(copy.logTimeMillis()).isEqualTo(T0);
@@ -767,7 +767,7 @@ class ChannelLedgerLifecycleTest {
             ReservationId newer = reserved(ledger.reserve(request(0, 10, 10), LEASE, 3)).reservationId();
             accepted(ledger.commit(newer, 4));
             ChannelLedger restored = new ChannelLedger(GROUP);
-            restored.replaceAll(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis());
+            restored.install(restored.prepare(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis()));
 
             for (ChannelLedger replica : List.of(ledger, restored)) {
                 replica.sync(chain(1, 90, 1_000), 5);
@@ -887,7 +887,7 @@ class ChannelLedgerLifecycleTest {
             for (int n = 0; n < STEPS; n++) {
                 if (n % 50 == 0) { // restore the copy from a fresh snapshot of the ledger every 50 steps
                     copy = new ChannelLedger(GROUP);
-                    copy.replaceAll(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis());
+                    copy.install(copy.prepare(ledger.copy(), ledger.reservations(), ledger.settlements(), ledger.logTimeMillis()));
                 }
                 int kind = pickKind();
                 Object input = input(kind);

@@ -578,13 +578,13 @@ class ChannelLedgerTest {
         }
 
         @Test
-        void replaceAllReplacesInsteadOfMerging() {
+        void installingAPreparedStateReplacesInsteadOfMerging() {
             ChannelLedger source = new ChannelLedger(GROUP);
             feed(source, 2);
             ledger.sync(chain(ChannelId.of(77), 0, 100, 10, GROUP), 1);
             ledger.sync(chain(ChannelId.of(1), 9, 999, 10, GROUP), 1);
 
-            ledger.replaceAll(source.copy(), source.reservations(), source.settlements(), source.logTimeMillis());
+            ledger.install(ledger.prepare(source.copy(), source.reservations(), source.settlements(), source.logTimeMillis()));
 
             assertThat(ledger.get(ChannelId.of(77))).isEmpty();
             assertThat(ledger.copy()).isEqualTo(source.copy());
@@ -593,10 +593,10 @@ class ChannelLedgerTest {
         }
 
         @Test
-        void replaceAllWithNothingEmptiesTheLedger() {
+        void installingAnEmptyPreparedStateEmptiesTheLedger() {
             ledger.sync(chain(0, 100, 10), 1);
 
-            ledger.replaceAll(List.of(), List.of(), List.of(), 0);
+            ledger.install(ledger.prepare(List.of(), List.of(), List.of(), 0));
 
             assertThat(ledger.size()).isZero();
             assertThat(digest(ledger)).isEqualTo(digest(new ChannelLedger(GROUP)));
@@ -607,7 +607,7 @@ class ChannelLedgerTest {
             ChannelLedger source = new ChannelLedger(GROUP);
             source.sync(chain(0, 100, 10), 1);
             source.claim(request(0, 10, 10), 2);
-            ledger.replaceAll(source.copy(), source.reservations(), source.settlements(), source.logTimeMillis());
+            ledger.install(ledger.prepare(source.copy(), source.reservations(), source.settlements(), source.logTimeMillis()));
 
             Consumer<ChannelLedger> next = l -> l.claim(ClaimRequest.of(new Payment(CH, big(0), big(20), sig(20)),
                     big(10), new RequestId("n")), 3);

@@ -10,7 +10,7 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.raft.internal.replication.PaymentStateMachineTest.Entry;
 import io.escrowstore.raft.internal.replication.PaymentStateMachineTest.ListIterator;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.replication.Outcome;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ class LeaderReadIndexTest {
 
     @Test
     void aNodeThatDoesNotLeadAnswersNotLeaderNamingTheLeaderAndAsksJraftNothing() {
-        ForwardResponse answer = readIndex.confirm().getNow(null);
+        Outcome answer = readIndex.confirm().getNow(null);
 
         assertThat(answer).isEqualTo(Outcomes.notLeader(Leaders.of(node.node)));
         assertThat(node.reads).isEmpty();
@@ -42,7 +42,7 @@ class LeaderReadIndexTest {
         fsm.onLeaderStart(2);
         fsm.onApply(new ListIterator(6, List.of(new Entry(ByteBuffer.allocate(0), null))));
 
-        CompletableFuture<ForwardResponse> answer = readIndex.confirm();
+        CompletableFuture<Outcome> answer = readIndex.confirm();
         assertThat(answer).isNotDone();
         node.confirmRead(0, 7);
 
@@ -53,7 +53,7 @@ class LeaderReadIndexTest {
     @Test
     void whenTheStateMachineHasAppliedMoreTheAnswerIsJraftsReadIndexSoReadersWaitNoLonger() {
         fsm.onLeaderStart(2);
-        CompletableFuture<ForwardResponse> answer = readIndex.confirm();
+        CompletableFuture<Outcome> answer = readIndex.confirm();
         fsm.onApply(new ListIterator(9, List.of(new Entry(ByteBuffer.allocate(0), null))));
 
         node.confirmRead(0, 7);
@@ -65,11 +65,11 @@ class LeaderReadIndexTest {
     void aConfirmationJraftRefusedIsIndeterminateSoTheAskerTriesAgain() {
         fsm.onLeaderStart(2);
 
-        CompletableFuture<ForwardResponse> answer = readIndex.confirm();
+        CompletableFuture<Outcome> answer = readIndex.confirm();
         node.reads.get(0).run(new Status(RaftError.EAGAIN, "leader has not committed in its term"));
 
-        assertThat(answer.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-        assertThat(answer.getNow(null).getError()).contains("EAGAIN");
+        assertThat(answer.getNow(null).status()).isEqualTo(Outcome.Status.INDETERMINATE);
+        assertThat(answer.getNow(null).error()).contains("EAGAIN");
     }
 
     @Test
@@ -77,9 +77,9 @@ class LeaderReadIndexTest {
         fsm.onLeaderStart(2);
         node.shuttingDown = true;
 
-        ForwardResponse answer = readIndex.confirm().getNow(null);
+        Outcome answer = readIndex.confirm().getNow(null);
 
-        assertThat(answer.getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-        assertThat(answer.getError()).contains("shutting down");
+        assertThat(answer.status()).isEqualTo(Outcome.Status.INDETERMINATE);
+        assertThat(answer.error()).contains("shutting down");
     }
 }

@@ -7,7 +7,6 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.raft.internal.replication.PaymentStateMachineTest.QueueExecutor;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,7 @@ class CommandClosureTest {
     private static final List<CommandResult> THREE = List.of(Results.invalid("first"), Results.invalid("second"),
             Results.invalid("third"));
 
-    private static List<ForwardResponse> responses(PendingEntry entry) {
+    private static List<Outcome> responses(PendingEntry entry) {
         return entry.answers.stream().map(answer -> answer.getNow(null)).toList();
     }
 
@@ -36,7 +35,7 @@ class CommandClosureTest {
 
     @Test
     void onDoneRunsBeforeAnyAnswerCompletes() {
-        List<CompletableFuture<ForwardResponse>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
+        List<CompletableFuture<Outcome>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
                 new CompletableFuture<>());
         List<Boolean> completedWhenDone = new ArrayList<>();
         CommandClosure closure = new CommandClosure(DIRECT, answers,
@@ -50,7 +49,7 @@ class CommandClosureTest {
 
     @Test
     void onDoneAlsoRunsFirstWhenTheEntryFailed() {
-        CompletableFuture<ForwardResponse> answer = new CompletableFuture<>();
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
         List<Boolean> completedWhenDone = new ArrayList<>();
         CommandClosure closure = new CommandClosure(DIRECT, List.of(answer),
                 () -> completedWhenDone.add(answer.isDone()));
@@ -70,8 +69,8 @@ class CommandClosureTest {
             entry.closure.complete(results);
 
             assertThat(responses(entry)).allSatisfy(response -> {
-                assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-                assertThat(response.getError()).contains(results.size() + " results for 3 commands");
+                assertThat(response.status()).isEqualTo(Outcome.Status.INDETERMINATE);
+                assertThat(response.error()).contains(results.size() + " results for 3 commands");
             });
             assertThat(entry.doneRuns).hasValue(1);
         }
@@ -93,8 +92,8 @@ class CommandClosureTest {
         entry.closure.run(new Status(RaftError.EBUSY, "leader is overloaded"));
 
         assertThat(responses(entry)).hasSize(2).allSatisfy(response -> {
-            assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
-            assertThat(response.getError()).contains("leader is overloaded");
+            assertThat(response.status()).isEqualTo(Outcome.Status.BUSY);
+            assertThat(response.error()).contains("leader is overloaded");
         });
     }
 
@@ -107,8 +106,8 @@ class CommandClosureTest {
             entry.closure.run(new Status(error, "leader stepped down"));
 
             assertThat(responses(entry)).as("%s", error).hasSize(2).allSatisfy(response -> {
-                assertThat(response.getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
-                assertThat(response.getError()).contains("leader stepped down");
+                assertThat(response.status()).isEqualTo(Outcome.Status.INDETERMINATE);
+                assertThat(response.error()).contains("leader stepped down");
             });
         }
     }
@@ -119,7 +118,7 @@ class CommandClosureTest {
 
         entry.closure.run(Status.OK());
 
-        assertThat(entry.answer().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+        assertThat(entry.answer().getNow(null).status()).isEqualTo(Outcome.Status.INDETERMINATE);
     }
 
     @Test
@@ -136,7 +135,7 @@ class CommandClosureTest {
         assertThat(applied.doneRuns).hasValue(0);
         executor.runAll();
         assertThat(applied.results()).containsExactlyElementsOf(THREE);
-        assertThat(failed.answer().getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+        assertThat(failed.answer().getNow(null).status()).isEqualTo(Outcome.Status.BUSY);
         assertThat(applied.doneRuns).hasValue(1);
         assertThat(failed.doneRuns).hasValue(1);
     }

@@ -3,7 +3,6 @@ package io.escrowstore.raft.internal.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -15,12 +14,12 @@ import java.util.stream.IntStream;
  * proposer waits on (one per command), and how often the closure ran its {@code onDone}.
  */
 public final class PendingEntry {
-    final List<CompletableFuture<ForwardResponse>> answers;
+    final List<CompletableFuture<Outcome>> answers;
     final CommandClosure closure;
     final AtomicInteger doneRuns = new AtomicInteger();
 
     private PendingEntry(Executor executor, int commands) {
-        this.answers = IntStream.range(0, commands).mapToObj(i -> new CompletableFuture<ForwardResponse>()).toList();
+        this.answers = IntStream.range(0, commands).mapToObj(i -> new CompletableFuture<Outcome>()).toList();
         this.closure = new CommandClosure(executor, answers, doneRuns::incrementAndGet);
     }
 
@@ -34,7 +33,7 @@ public final class PendingEntry {
     }
 
     /** The answer of the entry's only command. */
-    CompletableFuture<ForwardResponse> answer() {
+    CompletableFuture<Outcome> answer() {
         assertThat(answers).as("an entry of one command").hasSize(1);
         return answers.get(0);
     }
@@ -48,10 +47,10 @@ public final class PendingEntry {
     /** The applied result of each command, in order; fails unless every answer is an applied result. */
     List<CommandResult> results() {
         return answers.stream().map(answer -> {
-            ForwardResponse response = answer.getNow(null);
+            Outcome response = answer.getNow(null);
             assertThat(response).as("answer completed").isNotNull();
-            assertThat(response.getStatus()).as("%s", response).isEqualTo(ForwardResponse.Status.APPLIED);
-            return response.getResult();
+            assertThat(response.status()).as("%s", response).isEqualTo(Outcome.Status.APPLIED);
+            return response.result();
         }).toList();
     }
 }

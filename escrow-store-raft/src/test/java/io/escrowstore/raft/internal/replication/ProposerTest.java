@@ -12,9 +12,7 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.google.protobuf.ByteString;
 import io.escrowstore.ChannelId;
-import io.escrowstore.Rejected;
 import io.escrowstore.RequestId;
-import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import io.escrowstore.raft.internal.ledger.ChannelLedger;
 import io.escrowstore.raft.internal.ledger.Commands;
-import io.escrowstore.raft.internal.ledger.Results;
 import io.escrowstore.raft.internal.routing.FakeLeaderNode;
 
 /** The leader's side of group commit: which commands go into which entry, stamped how, answered how. */
@@ -40,7 +37,7 @@ class ProposerTest {
         return Commands.sync(chain(ChannelId.of(channel), 0, 100, GROUP), new RequestId("sync/" + channel));
     }
 
-    private CompletableFuture<ForwardResponse> propose(byte[] command) {
+    private CompletableFuture<Outcome> propose(byte[] command) {
         return proposer.propose(command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))));
     }
 
@@ -50,10 +47,10 @@ class ProposerTest {
 
     @Test
     void aFollowerAnswersNotLeaderNamingTheLeaderAndProposesNothing() {
-        CompletableFuture<ForwardResponse> answer = propose(sync(1));
+        CompletableFuture<Outcome> answer = propose(sync(1));
 
         assertThat(answer.getNow(null)).isEqualTo(Outcomes.notLeader(Leaders.of(leader.node)));
-        assertThat(answer.getNow(null).getLeaderHint()).isEqualTo("10.0.0.2:7000");
+        assertThat(answer.getNow(null).leaderHint()).isEqualTo("10.0.0.2:7000");
         assertThat(leader.tasks).isEmpty();
     }
 
@@ -61,10 +58,10 @@ class ProposerTest {
     void aNodeNotStartedYetAnswersNotLeaderWithoutAHint() {
         Proposer unstarted = new Proposer(() -> null, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1));
 
-        ForwardResponse answer = unstarted.propose(sync(1), null).getNow(null);
+        Outcome answer = unstarted.propose(sync(1), null).getNow(null);
 
-        assertThat(answer.getStatus()).isEqualTo(ForwardResponse.Status.NOT_LEADER);
-        assertThat(answer.getLeaderHint()).isEmpty();
+        assertThat(answer.status()).isEqualTo(Outcome.Status.NOT_LEADER);
+        assertThat(answer.leaderHint()).isEmpty();
     }
 
     @Test
@@ -88,24 +85,6 @@ class ProposerTest {
     }
 
     @Test
-    void theBrokenSwitchAnswersAQueuedClaimBeforeItsEntryIsEvenAppended() {
-        Proposer broken = new Proposer(() -> leader.node, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1), true);
-        fsm.onLeaderStart(TERM);
-        broken.propose(sync(1), null);
-        broken.propose(sync(2), null);
-        byte[] claim = Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10));
-
-        CompletableFuture<ForwardResponse> queuedClaim = broken.propose(claim, null);
-        CompletableFuture<ForwardResponse> queuedSync = broken.propose(sync(3), null);
-
-        assertThat(leader.tasks).as("the entry window is full").hasSize(2);
-        assertThat(broken.queued()).isEqualTo(2);
-        assertThat(queuedClaim.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.APPLIED);
-        assertThat(Results.claimResult(queuedClaim.getNow(null).getResult())).isInstanceOf(Rejected.class);
-        assertThat(queuedSync).as("only claims are answered early").isNotDone();
-    }
-
-    @Test
     void aFollowerAppendsNoNoOp() {
         assertThat(proposer.appendNoop()).isFalse();
         assertThat(new Proposer(() -> null, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1)).appendNoop())
@@ -118,7 +97,7 @@ class ProposerTest {
         fsm.onLeaderStart(TERM);
         byte[] command = sync(1);
 
-        CompletableFuture<ForwardResponse> answer = propose(command);
+        CompletableFuture<Outcome> answer = propose(command);
 
         assertThat(leader.tasks).singleElement().satisfies(task -> assertThat(task.getExpectedTerm()).isEqualTo(TERM));
         assertThat(proposed(0).commands()).containsExactly(ByteString.copyFrom(command));
@@ -134,7 +113,7 @@ class ProposerTest {
         List<byte[]> commands = LongStream.rangeClosed(1, Proposer.ENTRY_WINDOW + 3).mapToObj(ProposerTest::sync)
                 .toList();
 
-        List<CompletableFuture<ForwardResponse>> answers = commands.stream().map(this::propose).toList();
+        List<CompletableFuture<Outcome>> answers = commands.stream().map(this::propose).toList();
 
         assertThat(leader.tasks).hasSize(Proposer.ENTRY_WINDOW);
         assertThat(proposer.queued()).isEqualTo(3);
@@ -145,42 +124,42 @@ class ProposerTest {
         for (int task = 1; task < leader.tasks.size(); task++) {
             leader.commit(task, fsm, task + 1);
         }
-        assertThat(answers).allSatisfy(answer -> assertThat(answer.getNow(null).getStatus())
-                .isEqualTo(ForwardResponse.Status.APPLIED));
-        assertThat(answers).extracting(answer -> answer.getNow(null).getResult().getSynced().getRevision())
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.getNow(null).status())
+                .isEqualTo(Outcome.Status.APPLIED));
+        assertThat(answers).extracting(answer -> answer.getNow(null).result().getSynced().getRevision())
                 .containsExactly(1L, 2L, 3L, 3L, 3L);
     }
 
     @Test
     void anEntryRefusedAsBusyAnswersEachOfItsCommandsBusyAndFreesItsSlot() {
         fsm.onLeaderStart(TERM);
-        List<CompletableFuture<ForwardResponse>> answers = LongStream.rangeClosed(1, 4)
+        List<CompletableFuture<Outcome>> answers = LongStream.rangeClosed(1, 4)
                 .mapToObj(ProposerTest::sync).map(this::propose).toList();
 
         leader.tasks.get(1).getDone().run(new Status(RaftError.EBUSY, "leader is overloaded"));
 
-        assertThat(answers.get(1).getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.BUSY);
+        assertThat(answers.get(1).getNow(null).status()).isEqualTo(Outcome.Status.BUSY);
         assertThat(leader.tasks).hasSize(3);
         assertThat(proposed(2).commands()).hasSize(2);
         leader.tasks.get(2).getDone().run(new Status(RaftError.EBUSY, "leader is overloaded"));
-        assertThat(answers.subList(2, 4)).allSatisfy(answer -> assertThat(answer.getNow(null).getStatus())
-                .isEqualTo(ForwardResponse.Status.BUSY));
+        assertThat(answers.subList(2, 4)).allSatisfy(answer -> assertThat(answer.getNow(null).status())
+                .isEqualTo(Outcome.Status.BUSY));
         assertThat(answers.get(0)).isNotDone();
     }
 
     @Test
     void commandsQueuedWhenLeadershipIsLostAreAnsweredNotLeaderAndNeverProposed() {
         fsm.onLeaderStart(TERM);
-        List<CompletableFuture<ForwardResponse>> answers = LongStream.rangeClosed(1, 4)
+        List<CompletableFuture<Outcome>> answers = LongStream.rangeClosed(1, 4)
                 .mapToObj(ProposerTest::sync).map(this::propose).toList();
 
         fsm.onLeaderStop(new Status(RaftError.EPERM, "stepped down"));
         leader.tasks.get(0).getDone().run(new Status(RaftError.EPERM, "leader stepped down"));
 
-        assertThat(answers.get(0).getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.INDETERMINATE);
+        assertThat(answers.get(0).getNow(null).status()).isEqualTo(Outcome.Status.INDETERMINATE);
         assertThat(answers.subList(2, 4)).allSatisfy(answer -> {
-            assertThat(answer.getNow(null).getStatus()).isEqualTo(ForwardResponse.Status.NOT_LEADER);
-            assertThat(answer.getNow(null).getLeaderHint()).isEqualTo("10.0.0.2:7000");
+            assertThat(answer.getNow(null).status()).isEqualTo(Outcome.Status.NOT_LEADER);
+            assertThat(answer.getNow(null).leaderHint()).isEqualTo("10.0.0.2:7000");
         });
         assertThat(leader.tasks).hasSize(2);
         assertThat(proposer.queued()).isZero();

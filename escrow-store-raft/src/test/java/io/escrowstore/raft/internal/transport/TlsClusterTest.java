@@ -129,7 +129,7 @@ class TlsClusterTest {
                     Commands.batchKey(Commands.decode(ByteBuffer.wrap(claim))),
                     Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(2))).get(10, TimeUnit.SECONDS);
             // no answer from the leader: either never sent, or the local "failed after sending" verdict
-            assertThat(forwarded.response() == null || forwarded.response().getError().startsWith("forward to "))
+            assertThat(forwarded.response() == null || forwarded.response().error().startsWith("forward to "))
                     .as("forwarded claim answered: %s", forwarded).isTrue();
             AdminClient.Sent join = admin.send(target, AdminRequest.newBuilder().setGroup(raftGroup)
                     .setKind(AdminRequest.Kind.ADD_MEMBER).setMember(intruder.toString()).setTimeoutMillis(2_000)

@@ -1,4 +1,4 @@
-package io.escrowstore.raft.internal.replication;
+package io.escrowstore.raft.internal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

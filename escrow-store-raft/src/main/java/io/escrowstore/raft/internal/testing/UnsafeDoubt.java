@@ -1,8 +1,7 @@
-package io.escrowstore.raft.internal.replication;
+package io.escrowstore.raft.internal.testing;
 
 import io.escrowstore.IndeterminateOutcomeException;
 import io.escrowstore.NoQuorumException;
-import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
