@@ -131,7 +131,6 @@ public final class AdminService implements AutoCloseable {
     private final class Call extends LeaderCall<AdminResponse> {
         final AdminRequest request;
         final Duration timeout;
-        volatile Member hint;
 
         Call(AdminRequest request, Duration timeout) {
             super(calls, Deadline.after(calls.clock(), timeout));
@@ -155,10 +154,8 @@ public final class AdminService implements AutoCloseable {
                 answer(AdminReplies.notLeader(Leaders.of(node.get())));
                 return;
             }
-            Optional<Member> leader = takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
+            Optional<Member> leader = leaderToTry(() -> Leaders.of(node.get()), self);
             if (leader.isEmpty()) {
-                lastReason = "no leader known to " + self;
-                retryLater();
                 return;
             }
             Member target = leader.get();
@@ -184,7 +181,7 @@ public final class AdminService implements AutoCloseable {
                 return;
             }
             if (answer.getStatus() == Status.NOT_LEADER) {
-                Leaders.hint(answer.getLeaderHint()).ifPresent(hint -> this.hint = hint.equals(from) ? null : hint);
+                hintLeader(Leaders.hint(answer.getLeaderHint()).filter(hint -> !hint.equals(from)));
             }
             lost(answer.getStatus() == Status.NOT_LEADER
                     ? from + " does not lead" + (answer.getError().isEmpty() ? "" : ": " + answer.getError())
@@ -208,12 +205,6 @@ public final class AdminService implements AutoCloseable {
         /** The leader's share of the deadline: it must answer before the caller gives up. */
         Deadline leaderDeadline() {
             return deadline.earlier(Math.min(TimeUnit.MILLISECONDS.toNanos(ANSWER_MARGIN_MS), timeout.toNanos() / 10));
-        }
-
-        Optional<Member> takeHint() {
-            Member current = hint;
-            hint = null;
-            return Optional.ofNullable(current);
         }
     }
 }

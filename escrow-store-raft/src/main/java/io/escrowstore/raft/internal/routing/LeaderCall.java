@@ -1,7 +1,10 @@
 package io.escrowstore.raft.internal.routing;
 
+import io.escrowstore.Member;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import io.escrowstore.raft.internal.support.Backoff;
 import io.escrowstore.raft.internal.support.Deadline;
 import io.escrowstore.raft.internal.support.Handoff;
@@ -61,6 +64,8 @@ public abstract class LeaderCall<T> {
     private final LeaderCalls loop;
     /** Why the last attempt did not end the call, for the answer at the deadline. */
     public volatile String lastReason = "no attempt finished";
+    /** A leader named by the last refusal, tried first by the next attempt. */
+    private volatile Member hint;
 
     public LeaderCall(LeaderCalls loop, Deadline deadline) {
         this.loop = loop;
@@ -122,6 +127,26 @@ public abstract class LeaderCall<T> {
         if (settle(MAY_HAVE_APPLIED)) {
             retryLater();
         }
+    }
+
+    /** Remembers the leader a refusal named (if any), for the next attempt to try first. */
+    protected final void hintLeader(Optional<Member> leader) {
+        hint = leader.orElse(null);
+    }
+
+    /**
+     * The member the next attempt goes to: the last refusal's hint, else {@code known}, never
+     * {@code self}. Empty, with a retry scheduled, when there is none.
+     */
+    protected final Optional<Member> leaderToTry(Supplier<Optional<Member>> known, Member self) {
+        Member hinted = hint;
+        hint = null;
+        Optional<Member> leader = Optional.ofNullable(hinted).or(known).filter(m -> !m.equals(self));
+        if (leader.isEmpty()) {
+            lastReason = "no leader known to " + self;
+            retryLater();
+        }
+        return leader;
     }
 
     /** Schedules the next attempt after the backoff, unless the deadline comes first. */

@@ -110,7 +110,6 @@ public final class RequestRouter {
         final ByteString batchKey;
         /** True if the last refusal was a busy leader's. */
         volatile boolean busy;
-        volatile Member hint;
 
         Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline) {
             super(calls, deadline);
@@ -131,10 +130,8 @@ public final class RequestRouter {
                 }
                 return;
             }
-            Optional<Member> leader = takeHint().or(() -> Leaders.of(node.get())).filter(m -> !m.equals(self));
+            Optional<Member> leader = leaderToTry(() -> Leaders.of(node.get()), self);
             if (leader.isEmpty()) {
-                lastReason = "no leader known to " + self;
-                retryLater();
                 return;
             }
             Member target = leader.get();
@@ -161,7 +158,7 @@ public final class RequestRouter {
                 case APPLIED -> answer(response.result());
                 case NOT_LEADER -> {
                     busy = false;
-                    hint = Leaders.hint(response.leaderHint()).orElse(null);
+                    hintLeader(Leaders.hint(response.leaderHint()));
                     refused(target + " is not the leader");
                 }
                 case BUSY -> {
@@ -202,12 +199,6 @@ public final class RequestRouter {
 
         String describe() {
             return isRead() ? "a read-index request" : "request " + requestId;
-        }
-
-        Optional<Member> takeHint() {
-            Member current = hint;
-            hint = null;
-            return Optional.ofNullable(current);
         }
     }
 }
