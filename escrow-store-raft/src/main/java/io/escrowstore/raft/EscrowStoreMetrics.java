@@ -111,6 +111,8 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
         binding.counter("escrow.requests.indeterminate", stats, StoreStats::indeterminate);
         binding.counter("escrow.requests.forwarded", stats, StoreStats::forwardedCount);
         binding.counter("escrow.requests.refused", store, RaftPaymentStore::refusedRequests);
+        binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedHandshakes, "reason", "handshake");
+        binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedForRole, "reason", "role");
         binding.counter("escrow.entries.invalid", store, s -> s.stateMachine().invalidEntries());
         binding.counter("escrow.raft.leader.changes", stats, StoreStats::leaderChanges);
         binding.counter("escrow.membership.changes", stats, StoreStats::membershipChanges);

@@ -95,6 +95,7 @@ import io.escrowstore.raft.internal.support.StoreStats;
 import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.RoleCheckingRpcServer;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
 
 /**
@@ -142,6 +143,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ForwardProcessor forwardProcessor;
     private final AdminProcessor adminProcessor;
     private final TransportSecurity security;
+    /** With TLS, checks each request against its sender's certificate role; null without TLS. */
+    private final RoleCheckingRpcServer roles;
     /**
      * Hosts a peer certificate may name, refreshed by the timer: the handshake check runs on netty
      * threads, which must never wait for the node's lock (jraft holds it while connecting).
@@ -183,7 +186,8 @@ public final class RaftPaymentStore implements PaymentStore {
         if (security != null) {
             security.secure(boltServer);
         }
-        RpcServer rpcServer = new BoltRpcServer(boltServer);
+        this.roles = security == null ? null : new RoleCheckingRpcServer(new BoltRpcServer(boltServer), name);
+        RpcServer rpcServer = roles == null ? new BoltRpcServer(boltServer) : roles;
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), Members.peer(config.self()), EngineOptions.of(config, fsm,
                 NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
@@ -594,6 +598,14 @@ public final class RaftPaymentStore implements PaymentStore {
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
     public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
+    }
+
+    /**
+     * Requests refused, since start, because their sender's certificate has the wrong role: an
+     * operator's Raft or forwarded traffic, a member's admin change. 0 without TLS.
+     */
+    public long refusedForRole() {
+        return roles == null ? 0 : roles.refusedRequests();
     }
 
     /** What this node counted; read by {@link EscrowStoreMetrics}. */

@@ -1,5 +1,6 @@
 package io.escrowstore.raft.internal.transport;
 
+import com.alipay.remoting.Connection;
 import com.alipay.remoting.ExtendedNettyChannelHandler;
 import com.alipay.remoting.config.BoltGenericOption;
 import com.alipay.sofa.jraft.rpc.RaftRpcFactory.ConfigHelper;
@@ -15,6 +16,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -141,6 +145,9 @@ public final class TransportSecurity {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && !clientMode) {
+                recordRole(ctx);
+            }
             if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 long count = refusedHandshakes.incrementAndGet();
                 warnings.warn(clientMode ? "tls-refused-out" : "tls-refused-in",
@@ -148,6 +155,16 @@ public final class TransportSecurity {
                         ctx.channel().remoteAddress(), count, String.valueOf(done.cause()));
             }
             ctx.fireUserEventTriggered(event);
+        }
+
+        /** Keeps the client's role on bolt's connection, where {@link RoleCheckingRpcServer} reads it. */
+        private void recordRole(ChannelHandlerContext ctx) throws CertificateException, SSLPeerUnverifiedException {
+            Connection connection = ctx.channel().attr(Connection.CONNECTION).get();
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (connection != null && ssl != null) {
+                java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                connection.setAttribute(PeerRole.CONNECTION_ATTRIBUTE, PeerRole.of((X509Certificate) chain[0]));
+            }
         }
 
         @Override

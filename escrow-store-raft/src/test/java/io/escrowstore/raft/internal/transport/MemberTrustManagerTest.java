@@ -37,6 +37,26 @@ class MemberTrustManagerTest {
     }
 
     @Test
+    void operatorCertificateIsTrustedAsClientOnlyAndGetsTheOperatorRole() throws Exception {
+        X509Certificate[] chain = chain(groupCa.issueOperator("alice"));
+        trust.checkClientTrusted(chain, "EC");
+        assertThat(PeerRole.of(chain[0])).isEqualTo(PeerRole.OPERATOR);
+        assertThatThrownBy(() -> trust.checkServerTrusted(chain, "ECDHE_ECDSA")).as("a node never serves as operator")
+                .isInstanceOf(CertificateException.class).hasMessageContaining("operator");
+    }
+
+    @Test
+    void operatorCertificateOfAnotherCaIsRefused() {
+        X509Certificate[] chain = chain(TestCertificates.ca("other-ca").issueOperator("mallory"));
+        assertThatThrownBy(() -> trust.checkClientTrusted(chain, "EC")).isInstanceOf(CertificateException.class);
+    }
+
+    @Test
+    void memberCertificateGetsTheMemberRole() throws Exception {
+        assertThat(PeerRole.of(groupCa.issue("10.0.0.2").certificate())).isEqualTo(PeerRole.MEMBER);
+    }
+
+    @Test
     void identitiesAreTheSansOfTheLeaf() throws Exception {
         assertThat(MemberTrustManager.identities(groupCa.issue("127.0.0.1").certificate())).containsExactly("127.0.0.1");
         assertThat(MemberTrustManager.identities(groupCa.certificate())).as("no SAN: the CN").containsExactly("group-ca");

@@ -45,6 +45,14 @@ final class TestCertificates {
                     new GeneralNames(new GeneralName(GeneralName.iPAddress, ip)));
             return new Identity(leaf, cert, this);
         }
+
+        /** An operator's certificate: the operator role URI as its only SAN, {@code name} as CN. */
+        Identity issueOperator(String name) {
+            KeyPair leaf = ecKeys();
+            X509Certificate cert = sign(new X500Name("CN=" + name), leaf, new X500Name("CN=" + this.name), keys, false,
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, PeerRole.OPERATOR_URI)));
+            return new Identity(leaf, cert, this);
+        }
     }
 
     /** A member's key pair and certificate, with the CA it trusts. */
