@@ -34,6 +34,7 @@ import io.escrowstore.raft.StateDigest;
 import io.escrowstore.raft.TimeSource;
 import io.escrowstore.raft.TlsConfig;
 import io.escrowstore.raft.internal.admin.AdminClient;
+import io.escrowstore.raft.internal.admin.NodeAdminClient;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.routing.ForwardClient;
 import io.escrowstore.raft.internal.support.Deadline;
@@ -131,6 +132,20 @@ class TlsClusterTest {
                 leader, transfer);
         assertThat(done.getStatus()).as("%s", done).isEqualTo(AdminResponse.Status.OK);
         await().atMost(WAIT).until(() -> leader().map(m -> m.status().self().equals(next)).orElse(false));
+    }
+
+    @Test
+    void operatorToolAskingAFollowerHasTheLeaderMakeTheChange() throws Exception {
+        StoreStatus before = leader().orElseThrow().status();
+        Member leader = before.leader().orElseThrow();
+        List<Member> followers = before.members().stream().filter(m -> !m.equals(leader)).toList();
+        TlsConfig operator = groupCa.issueOperator("operator").write(dir.resolve("certs-operator-tool"));
+        try (NodeAdminClient tool = NodeAdminClient.connect(followers.get(0), raftGroup, Optional.of(operator),
+                Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3"))) {
+            NodeAdminClient.Answer answer = tool.transferLeadership(followers.get(1), Duration.ofSeconds(5));
+            assertThat(answer.outcome()).as(answer.text()).isEqualTo(NodeAdminClient.Outcome.DONE);
+        }
+        await().atMost(WAIT).until(() -> leader().map(m -> m.status().self().equals(followers.get(1))).orElse(false));
     }
 
     @Test
