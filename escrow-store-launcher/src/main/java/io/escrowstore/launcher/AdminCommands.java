@@ -83,9 +83,10 @@ final class AdminCommands {
         CommandSpec spec;
 
         /**
-         * A client of the node to ask. If the --config file has {@code tls-*} keys it connects as
-         * that member (its key store) and accepts only a node whose certificate names a host of the
-         * file's {@code members} or the node asked.
+         * A client of the node to ask. If the --config file has {@code tls-*} keys it connects with
+         * the operator key store of its {@code tls-operator-key-store*} keys (required then: a
+         * member's key may not send admin commands) and accepts only a node whose certificate
+         * names a host of the file's {@code members} or the node asked.
          */
         NodeAdminClient connect() {
             Map<String, String> file = Map.of();
@@ -104,7 +105,7 @@ final class AdminCommands {
                 }
                 hosts.add(asked.host().toLowerCase(Locale.ROOT));
                 String group = raftGroup != null ? raftGroup : StoreProperties.raftGroup(file);
-                return NodeAdminClient.connect(asked, group, StoreProperties.tls(file), hosts);
+                return NodeAdminClient.connect(asked, group, StoreProperties.operatorTls(file), hosts);
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "Invalid --config file " + config + ": "
                         + e.getMessage(), e);

@@ -93,6 +93,16 @@ public final class StoreProperties {
     public static final List<String> REQUIRED = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID);
 
     /** Every key {@link #config} reads, in the order the launcher documents them. */
+    /** Key {@code tls-operator-key-store}: an operator's key store, read by the launcher's admin commands only. */
+    public static final String TLS_OPERATOR_KEY_STORE = "tls-operator-key-store";
+    /** Key {@code tls-operator-key-store-password}. */
+    public static final String TLS_OPERATOR_KEY_STORE_PASSWORD = "tls-operator-key-store-password";
+    /** Key {@code tls-operator-key-store-type}. */
+    public static final String TLS_OPERATOR_KEY_STORE_TYPE = "tls-operator-key-store-type";
+    /** The keys of {@link #operatorTls}, which no node reads. */
+    public static final Set<String> OPERATOR_KEYS = Set.of(TLS_OPERATOR_KEY_STORE, TLS_OPERATOR_KEY_STORE_PASSWORD,
+            TLS_OPERATOR_KEY_STORE_TYPE);
+
     public static final List<String> KEYS = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID, RAFT_GROUP, ELECTION_TIMEOUT,
             MAX_ELECTION_DELAY, HEARTBEAT_INTERVAL, REQUEST_TIMEOUT, SNAPSHOT_INTERVAL, MAX_IN_FLIGHT, DEDUP_MAX_ENTRIES,
             DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
@@ -247,6 +257,39 @@ public final class StoreProperties {
         } catch (IllegalArgumentException e) {
             throw renamed(e, List.of(TLS_PROTOCOLS, TLS_CIPHER_SUITES));
         }
+    }
+
+    /**
+     * The TLS identity of an admin command: the operator key store of the
+     * {@code tls-operator-key-store*} keys with the {@code tls-trust-store*}, protocol and cipher
+     * keys of {@link #tls}; empty for a plaintext node (no {@code tls-key-store} either).
+     *
+     * @throws InvalidValueException if the file configures TLS but names no operator key store:
+     *     a member's key may not send admin commands
+     */
+    public static Optional<TlsConfig> operatorTls(Map<String, String> values) {
+        Optional<TlsConfig> node = tls(values);
+        if (blank(values.get(TLS_OPERATOR_KEY_STORE))) {
+            if (node.isPresent()) {
+                throw new InvalidValueException(TLS_OPERATOR_KEY_STORE, "Admin commands over TLS need an operator"
+                        + " certificate (a member's key may not send them): set " + TLS_OPERATOR_KEY_STORE + " and "
+                        + TLS_OPERATOR_KEY_STORE_PASSWORD + "; see docs/security.md", null);
+            }
+            return Optional.empty();
+        }
+        if (node.isEmpty()) {
+            throw new InvalidValueException(TLS_OPERATOR_KEY_STORE, TLS_OPERATOR_KEY_STORE + " is set but "
+                    + TLS_KEY_STORE + " is not: the operator key store needs the group's TLS settings", null);
+        }
+        TlsConfig.Builder builder = TlsConfig.builder()
+                .keyStore(Path.of(values.get(TLS_OPERATOR_KEY_STORE).trim()),
+                        required(values, TLS_OPERATOR_KEY_STORE_PASSWORD).toCharArray())
+                .trustStore(node.get().trustStore(), node.get().trustStorePassword())
+                .trustStoreType(node.get().trustStoreType())
+                .protocols(node.get().protocols())
+                .cipherSuites(node.get().cipherSuites());
+        set(values, TLS_OPERATOR_KEY_STORE_TYPE, Function.identity(), builder::keyStoreType);
+        return Optional.of(builder.build());
     }
 
     /**
