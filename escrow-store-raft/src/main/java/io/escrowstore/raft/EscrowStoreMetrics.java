@@ -113,6 +113,7 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
         binding.counter("escrow.requests.refused", store, RaftPaymentStore::refusedRequests);
         binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedHandshakes, "reason", "handshake");
         binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedForRole, "reason", "role");
+        binding.counter("escrow.frames.refused", store, RaftPaymentStore::refusedFrames);
         binding.counter("escrow.entries.invalid", store, s -> s.stateMachine().invalidEntries());
         binding.counter("escrow.raft.leader.changes", stats, StoreStats::leaderChanges);
         binding.counter("escrow.membership.changes", stats, StoreStats::membershipChanges);

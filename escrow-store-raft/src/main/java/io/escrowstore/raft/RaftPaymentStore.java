@@ -95,6 +95,7 @@ import io.escrowstore.raft.internal.support.StoreStats;
 import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.FrameLimit;
 import io.escrowstore.raft.internal.transport.RoleCheckingRpcServer;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
 
@@ -143,6 +144,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ForwardProcessor forwardProcessor;
     private final AdminProcessor adminProcessor;
     private final TransportSecurity security;
+    /** Closes a connection whose frame header declares more than the bound, before buffering it. */
+    private final FrameLimit frames;
     /** With TLS, checks each request against its sender's certificate role; null without TLS. */
     private final RoleCheckingRpcServer roles;
     /**
@@ -183,8 +186,11 @@ public final class RaftPaymentStore implements PaymentStore {
         RpcSerializer.register();
         com.alipay.remoting.rpc.RpcServer boltServer =
                 new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true);
+        this.frames = new FrameLimit(FrameLimit.DEFAULT_MAX_FRAME_BYTES, name);
         if (security != null) {
-            security.secure(boltServer);
+            security.secure(boltServer, frames);
+        } else {
+            frames.install(boltServer);
         }
         this.roles = security == null ? null : new RoleCheckingRpcServer(new BoltRpcServer(boltServer), name);
         RpcServer rpcServer = roles == null ? new BoltRpcServer(boltServer) : roles;
@@ -598,6 +604,11 @@ public final class RaftPaymentStore implements PaymentStore {
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
     public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
+    }
+
+    /** Connections closed, since start, for a frame header over the frame bound or not bolt's. */
+    public long refusedFrames() {
+        return frames.refusedFrames();
     }
 
     /**

@@ -104,9 +104,12 @@ public final class TransportSecurity {
         return store;
     }
 
-    /** Makes a bolt server require client certificates of members on every accepted connection. */
-    public void secure(com.alipay.remoting.rpc.RpcServer server) {
-        server.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(false));
+    /**
+     * Makes a bolt server require client certificates of members or operators on every accepted
+     * connection, and refuse frames over {@code frames}' bound (checked on the decrypted bytes).
+     */
+    public void secure(com.alipay.remoting.rpc.RpcServer server, FrameLimit frames) {
+        server.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(false, frames));
     }
 
     /** Config helper securing every connection a jraft client opens; works through any factory that passes it on. */
@@ -118,14 +121,17 @@ public final class TransportSecurity {
         if (!(client instanceof BoltRpcClient)) {
             throw new IllegalStateException("cannot secure " + client.getClass().getName() + ": only bolt clients are supported");
         }
-        ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(true));
+        ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER,
+                handlers(true, null));
     }
 
-    private ExtendedNettyChannelHandler handlers(boolean clientMode) {
+    private ExtendedNettyChannelHandler handlers(boolean clientMode, FrameLimit frames) {
         return new ExtendedNettyChannelHandler() {
             @Override
             public List<ChannelHandler> frontChannelHandlers() {
-                return List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode));
+                return frames == null ? List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode))
+                        : List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode),
+                                frames.newHandler());
             }
 
             @Override
