@@ -48,6 +48,9 @@ final class NodeOptions {
                             + "Default: 200000."),
             option(StoreProperties.ADMIN_TIMEOUT, "DURATION",
                     "Deadline of a membership change, catch-up included, 1s..1h. Default: 2m."),
+            option(StoreProperties.MAX_FRAME_BYTES, "N",
+                    "Largest frame accepted on the Raft port, in bytes, 2097152..1073741824; a larger declared "
+                            + "frame closes the connection before its body is read. Default: 4194304."),
             option(StoreProperties.TLS_KEY_STORE, "FILE", "Turns on mutual TLS: this member's key pair and certificate "
                     + "(PKCS12 unless --tls-key-store-type). Needs the other --tls-* keys. See docs/security.md."),
             option(StoreProperties.TLS_KEY_STORE_PASSWORD, "PASSWORD",

@@ -186,7 +186,7 @@ public final class RaftPaymentStore implements PaymentStore {
         RpcSerializer.register();
         com.alipay.remoting.rpc.RpcServer boltServer =
                 new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true);
-        this.frames = new FrameLimit(FrameLimit.DEFAULT_MAX_FRAME_BYTES, name);
+        this.frames = new FrameLimit(config.maxFrameBytes(), name);
         if (security != null) {
             security.secure(boltServer, frames);
         } else {

@@ -70,6 +70,8 @@ public final class StoreProperties {
     public static final String SNAPSHOT_LOG_ENTRIES = "snapshot-log-entries";
     /** Key {@code admin-timeout}. */
     public static final String ADMIN_TIMEOUT = "admin-timeout";
+    /** Key {@code max-frame-bytes}. */
+    public static final String MAX_FRAME_BYTES = "max-frame-bytes";
     /** Key {@code tls-key-store}. */
     public static final String TLS_KEY_STORE = "tls-key-store";
     /** Key {@code tls-key-store-password}. */
@@ -105,7 +107,7 @@ public final class StoreProperties {
 
     public static final List<String> KEYS = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID, RAFT_GROUP, ELECTION_TIMEOUT,
             MAX_ELECTION_DELAY, HEARTBEAT_INTERVAL, REQUEST_TIMEOUT, SNAPSHOT_INTERVAL, MAX_IN_FLIGHT, DEDUP_MAX_ENTRIES,
-            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
+            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, MAX_FRAME_BYTES, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
             TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_PROTOCOLS,
             TLS_CIPHER_SUITES, UNSAFE_PLAINTEXT);
 
@@ -191,6 +193,7 @@ public final class StoreProperties {
         set(values, JOIN, StoreProperties::bool, builder::joining);
         set(values, SNAPSHOT_LOG_ENTRIES, StoreProperties::longValue, builder::snapshotLogEntries);
         set(values, ADMIN_TIMEOUT, StoreProperties::duration, builder::adminTimeout);
+        set(values, MAX_FRAME_BYTES, StoreProperties::integer, builder::maxFrameBytes);
         Optional<TlsConfig> tls = tls(values);
         boolean plaintext = !blank(values.get(UNSAFE_PLAINTEXT)) && parsed(values, UNSAFE_PLAINTEXT, StoreProperties::bool);
         if (tls.isPresent() && plaintext) {

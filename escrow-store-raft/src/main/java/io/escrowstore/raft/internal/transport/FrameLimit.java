@@ -24,12 +24,9 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
  *
  * <p>The largest frames members send are Raft's AppendEntries (jraft sends at most about 512 KiB
  * of entries, plus one entry of at most 256 KiB) and our own messages (at most 1 MiB each), so
- * {@link #DEFAULT_MAX_FRAME_BYTES} leaves room for both.
+ * the default bound ({@code RaftStoreConfig.maxFrameBytes}, 4 MiB) leaves room for both.
  */
 public final class FrameLimit {
-    /** The bound unless configured otherwise: 4 MiB. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;
-
     private static final Logger LOG = LoggerFactory.getLogger(FrameLimit.class);
 
     private final int maxFrameBytes;

@@ -137,6 +137,7 @@ class StorePropertiesTest {
         "election-timeout     | 10ms",
         "max-in-flight        | 0",
         "snapshot-log-entries | 50",
+        "max-frame-bytes      | 1024",
         "tls-protocols        | SSLv3",
     })
     void outOfRangeValueMessageNamesTheKeyNotTheBuilderField(String key, String value) {
