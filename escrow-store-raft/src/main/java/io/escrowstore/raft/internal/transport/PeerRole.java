@@ -5,6 +5,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a peer's certificate allows it to send. A certificate carrying the URI subject alternative
@@ -20,8 +21,15 @@ public enum PeerRole {
     /** The URI SAN that makes a certificate an operator's. */
     public static final String OPERATOR_URI = "urn:escrow-store:role:operator";
 
-    /** The key under which a server connection's role is kept, once its handshake completed. */
-    static final String CONNECTION_ATTRIBUTE = "escrow-store.peer-role";
+    /** The key under which a server connection's {@link Peer} is kept, once its handshake completed. */
+    static final String CONNECTION_ATTRIBUTE = "escrow-store.peer";
+
+    /** What a connection's certificate says: its role and the host names it carries (lower case). */
+    record Peer(PeerRole role, Set<String> names) {
+        static Peer of(X509Certificate certificate) throws CertificateException {
+            return new Peer(PeerRole.of(certificate), Set.copyOf(MemberTrustManager.identities(certificate)));
+        }
+    }
 
     /** The role of a leaf certificate: {@link #OPERATOR} if it carries {@link #OPERATOR_URI}. */
     static PeerRole of(X509Certificate certificate) throws CertificateException {

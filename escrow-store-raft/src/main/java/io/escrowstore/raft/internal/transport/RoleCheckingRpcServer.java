@@ -6,6 +6,10 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.ConnectionClosedEventListener;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +22,8 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
  * A TLS store's RPC server: every processor registered through it first checks the role
  * ({@link PeerRole}) the connection's certificate was given at its handshake. Operators may send
  * admin requests only; members may send everything else, and of the admin requests only the
- * read-only ones members exchange ({@link #MEMBER_ADMIN_KINDS}). A refused admin request is
+ * read-only ones members exchange ({@link #MEMBER_ADMIN_KINDS}); a member's Raft message must
+ * name, as its sender, a host of the member's own certificate. A refused admin request is
  * answered {@code INVALID} naming the role it needs; any other refused request closes the
  * connection unanswered. A connection with no recorded role (its handshake never completed) is
  * refused everything. Refusals are counted and logged at WARN, rate-limited.
@@ -74,18 +79,19 @@ public final class RoleCheckingRpcServer implements RpcServer {
         return new RpcProcessor<>() {
             @Override
             public void handleRequest(RpcContext context, T request) {
-                PeerRole role = (PeerRole) context.getConnection().getAttribute(PeerRole.CONNECTION_ATTRIBUTE);
-                if (allowed(role, request)) {
+                PeerRole.Peer peer = (PeerRole.Peer) context.getConnection().getAttribute(PeerRole.CONNECTION_ATTRIBUTE);
+                PeerRole role = peer == null ? null : peer.role();
+                if (allowed(peer, request)) {
                     processor.handleRequest(context, request);
                     return;
                 }
                 long count = refused.incrementAndGet();
-                warnings.warn("role-refused", "{}: refused {} from {} with role {} ({} so far)", name,
-                        describe(request), context.getRemoteAddress(), role, count);
+                warnings.warn("role-refused", "{}: refused {} from {} with certificate {} ({} so far)", name,
+                        describe(request), context.getRemoteAddress(), peer, count);
                 if (request instanceof AdminRequest) {
                     context.sendResponse(AdminResponse.newBuilder().setStatus(AdminResponse.Status.INVALID)
                             .setError(describe(request) + " needs an operator certificate; this connection's is "
-                                    + (role == null ? "unknown" : "a " + role.name().toLowerCase(java.util.Locale.ROOT) + "'s"))
+                                    + (role == null ? "unknown" : "a " + role.name().toLowerCase(Locale.ROOT) + "'s"))
                             .build());
                 } else {
                     context.getConnection().close();
@@ -109,14 +115,31 @@ public final class RoleCheckingRpcServer implements RpcServer {
         };
     }
 
-    static boolean allowed(PeerRole role, Object request) {
-        if (role == null) {
+    static boolean allowed(PeerRole.Peer peer, Object request) {
+        if (peer == null) {
             return false;
         }
         if (request instanceof AdminRequest admin) {
-            return role == PeerRole.OPERATOR || MEMBER_ADMIN_KINDS.contains(admin.getKind());
+            return peer.role() == PeerRole.OPERATOR || MEMBER_ADMIN_KINDS.contains(admin.getKind());
         }
-        return role == PeerRole.MEMBER;
+        return peer.role() == PeerRole.MEMBER && claimsOwnName(peer, request);
+    }
+
+    /**
+     * True unless the request is a jraft message whose {@code server_id} (the candidate of a vote,
+     * the leader of an append, snapshot install or timeout-now, the follower of a read-index)
+     * names a host its sender's certificate does not: a member key may not speak for another member.
+     */
+    private static boolean claimsOwnName(PeerRole.Peer peer, Object request) {
+        if (!(request instanceof Message message)) {
+            return true;
+        }
+        Descriptors.FieldDescriptor field = message.getDescriptorForType().findFieldByName("server_id");
+        if (field == null || field.getJavaType() != Descriptors.FieldDescriptor.JavaType.STRING) {
+            return true;
+        }
+        PeerId claimed = PeerId.parsePeer((String) message.getField(field));
+        return claimed != null && peer.names().contains(claimed.getIp().toLowerCase(Locale.ROOT));
     }
 
     private static String describe(Object request) {

@@ -163,13 +163,13 @@ public final class TransportSecurity {
             ctx.fireUserEventTriggered(event);
         }
 
-        /** Keeps the client's role on bolt's connection, where {@link RoleCheckingRpcServer} reads it. */
+        /** Keeps the client's role and names on bolt's connection, where {@link RoleCheckingRpcServer} reads it. */
         private void recordRole(ChannelHandlerContext ctx) throws CertificateException, SSLPeerUnverifiedException {
             Connection connection = ctx.channel().attr(Connection.CONNECTION).get();
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
             if (connection != null && ssl != null) {
                 java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-                connection.setAttribute(PeerRole.CONNECTION_ATTRIBUTE, PeerRole.of((X509Certificate) chain[0]));
+                connection.setAttribute(PeerRole.CONNECTION_ATTRIBUTE, PeerRole.Peer.of((X509Certificate) chain[0]));
             }
         }
 
