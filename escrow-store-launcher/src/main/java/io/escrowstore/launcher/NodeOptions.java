@@ -62,6 +62,8 @@ final class NodeOptions {
             option(StoreProperties.TLS_TRUST_STORE_TYPE, "TYPE", "PKCS12 (default) or JKS."),
             option(StoreProperties.TLS_PROTOCOLS, "LIST", "Comma-separated. Default: TLSv1.3,TLSv1.2."),
             option(StoreProperties.TLS_CIPHER_SUITES, "LIST", "Comma-separated. Default: the JDK's."),
+            option(StoreProperties.TLS_CRL_FILE, "FILE", "A CRL (PEM or DER) of the group's CA: listed certificates are "
+                    + "refused at the handshake; re-read when the file changes. Default: none."),
             flag(StoreProperties.UNSAFE_PLAINTEXT, "Run without TLS on purpose (the Raft port is then "
                     + "unauthenticated). Without TLS the node logs a warning either way. Default: false."));
 

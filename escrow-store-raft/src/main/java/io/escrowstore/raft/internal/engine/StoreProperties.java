@@ -86,6 +86,8 @@ public final class StoreProperties {
     public static final String TLS_TRUST_STORE_TYPE = "tls-trust-store-type";
     /** Key {@code tls-protocols}. */
     public static final String TLS_PROTOCOLS = "tls-protocols";
+    /** Key {@code tls-crl-file}. */
+    public static final String TLS_CRL_FILE = "tls-crl-file";
     /** Key {@code tls-cipher-suites}. */
     public static final String TLS_CIPHER_SUITES = "tls-cipher-suites";
     /** Key {@code unsafe-plaintext}. */
@@ -109,7 +111,7 @@ public final class StoreProperties {
             MAX_ELECTION_DELAY, HEARTBEAT_INTERVAL, REQUEST_TIMEOUT, SNAPSHOT_INTERVAL, MAX_IN_FLIGHT, DEDUP_MAX_ENTRIES,
             DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, MAX_FRAME_BYTES, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
             TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_PROTOCOLS,
-            TLS_CIPHER_SUITES, UNSAFE_PLAINTEXT);
+            TLS_CIPHER_SUITES, TLS_CRL_FILE, UNSAFE_PLAINTEXT);
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern DASH_LETTER = Pattern.compile("-([a-z])");
@@ -240,7 +242,7 @@ public final class StoreProperties {
     public static Optional<TlsConfig> tls(Map<String, String> values) {
         if (blank(values.get(TLS_KEY_STORE))) {
             for (String key : List.of(TLS_TRUST_STORE, TLS_KEY_STORE_PASSWORD, TLS_TRUST_STORE_PASSWORD, TLS_PROTOCOLS,
-                    TLS_CIPHER_SUITES)) {
+                    TLS_CIPHER_SUITES, TLS_CRL_FILE)) {
                 if (!blank(values.get(key))) {
                     throw new InvalidValueException(key, key + " is set but " + TLS_KEY_STORE + " is not", null);
                 }
@@ -255,6 +257,7 @@ public final class StoreProperties {
         set(values, TLS_TRUST_STORE_TYPE, Function.identity(), builder::trustStoreType);
         set(values, TLS_PROTOCOLS, StoreProperties::list, builder::protocols);
         set(values, TLS_CIPHER_SUITES, StoreProperties::list, builder::cipherSuites);
+        set(values, TLS_CRL_FILE, Path::of, builder::crlFile);
         try {
             return Optional.of(builder.build());
         } catch (IllegalArgumentException e) {
@@ -291,6 +294,7 @@ public final class StoreProperties {
                 .trustStoreType(node.get().trustStoreType())
                 .protocols(node.get().protocols())
                 .cipherSuites(node.get().cipherSuites());
+        node.get().crlFile().ifPresent(builder::crlFile);
         set(values, TLS_OPERATOR_KEY_STORE_TYPE, Function.identity(), builder::keyStoreType);
         return Optional.of(builder.build());
     }

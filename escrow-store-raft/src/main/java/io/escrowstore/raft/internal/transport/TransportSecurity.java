@@ -87,8 +87,10 @@ public final class TransportSecurity {
             tmf.init(trusted);
             X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members)},
-                    null);
+            RevocationList revoked = config.crlFile().map(file -> new RevocationList(file,
+                    List.of(pkix.getAcceptedIssuers()))).orElse(null);
+            context.init(kmf.getKeyManagers(),
+                    new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members, revoked)}, null);
             return new TransportSecurity(context, config, name);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS from " + config + ": " + e.getMessage(), e);

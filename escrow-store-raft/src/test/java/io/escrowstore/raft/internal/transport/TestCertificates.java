@@ -21,6 +21,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -44,6 +46,22 @@ final class TestCertificates {
             X509Certificate cert = sign(new X500Name("CN=" + ip), leaf, new X500Name("CN=" + name), keys, false,
                     new GeneralNames(new GeneralName(GeneralName.iPAddress, ip)));
             return new Identity(leaf, cert, this);
+        }
+
+        /** Writes a DER CRL of this CA revoking {@code revoked} to {@code file}. */
+        void writeCrl(Path file, X509Certificate... revoked) {
+            Instant now = Instant.now();
+            X509v2CRLBuilder builder = new X509v2CRLBuilder(new X500Name("CN=" + name), Date.from(now));
+            builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+            for (X509Certificate certificate : revoked) {
+                builder.addCRLEntry(certificate.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+            }
+            try {
+                Files.write(file, builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                        .getEncoded());
+            } catch (IOException | OperatorCreationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** An operator's certificate: the operator role URI as its only SAN, {@code name} as CN. */
