@@ -51,6 +51,10 @@ final class NodeOptions {
             option(StoreProperties.MAX_FRAME_BYTES, "N",
                     "Largest frame accepted on the Raft port, in bytes, 2097152..1073741824; a larger declared "
                             + "frame closes the connection before its body is read. Default: 4194304."),
+            option(StoreProperties.MAX_CONNECTIONS_PER_ADDRESS, "N",
+                    "Most connections accepted at once from one peer address, 4..100000. Default: 32."),
+            option(StoreProperties.MAX_HANDSHAKES, "N",
+                    "Most TLS handshakes in progress at once on the Raft port, 4..100000. Default: 128."),
             option(StoreProperties.TLS_KEY_STORE, "FILE", "Turns on mutual TLS: this member's key pair and certificate "
                     + "(PKCS12 unless --tls-key-store-type). Needs the other --tls-* keys. See docs/security.md."),
             option(StoreProperties.TLS_KEY_STORE_PASSWORD, "PASSWORD",

@@ -95,8 +95,10 @@ import io.escrowstore.raft.internal.support.StoreStats;
 import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.ConnectionLimit;
 import io.escrowstore.raft.internal.transport.FrameLimit;
 import io.escrowstore.raft.internal.transport.RoleCheckingRpcServer;
+import io.escrowstore.raft.internal.transport.ServerGuards;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
 
 /**
@@ -146,6 +148,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private final TransportSecurity security;
     /** Closes a connection whose frame header declares more than the bound, before buffering it. */
     private final FrameLimit frames;
+    /** Closes an accepted connection over the per-address or handshake bound, before any other work. */
+    private final ConnectionLimit connections;
     /** With TLS, checks each request against its sender's certificate role; null without TLS. */
     private final RoleCheckingRpcServer roles;
     /**
@@ -187,11 +191,8 @@ public final class RaftPaymentStore implements PaymentStore {
         com.alipay.remoting.rpc.RpcServer boltServer =
                 new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true);
         this.frames = new FrameLimit(config.maxFrameBytes(), name);
-        if (security != null) {
-            security.secure(boltServer, frames);
-        } else {
-            frames.install(boltServer);
-        }
+        this.connections = new ConnectionLimit(config.maxConnectionsPerAddress(), config.maxHandshakes(), name);
+        new ServerGuards(connections, frames, security).install(boltServer);
         this.roles = security == null ? null : new RoleCheckingRpcServer(new BoltRpcServer(boltServer), name);
         RpcServer rpcServer = roles == null ? new BoltRpcServer(boltServer) : roles;
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
@@ -604,6 +605,16 @@ public final class RaftPaymentStore implements PaymentStore {
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
     public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
+    }
+
+    /** Accepted connections closed, since start, for the per-address or the handshake bound. */
+    public long refusedConnections() {
+        return connections.refusedConnections();
+    }
+
+    /** Accepted connections open now on the Raft port. */
+    public int openConnections() {
+        return connections.openConnections();
     }
 
     /** Connections closed, since start, for a frame header over the frame bound or not bolt's. */

@@ -175,6 +175,16 @@ public final class RaftStoreConfig {
         return values.maxFrameBytes;
     }
 
+    /** Most connections accepted at once from one peer address; more are closed at once. Default 32. */
+    public int maxConnectionsPerAddress() {
+        return values.maxConnectionsPerAddress;
+    }
+
+    /** Most TLS handshakes in progress at once on the Raft port; more connections are closed. Default 128. */
+    public int maxHandshakes() {
+        return values.maxHandshakes;
+    }
+
     /** True if jraft's own metrics (dropwizard) are collected, for {@code EscrowStoreMetrics} to bridge. Default false. */
     public boolean raftMetrics() {
         return values.raftMetrics;
@@ -218,7 +228,8 @@ public final class RaftStoreConfig {
                 + ", snapshotInterval=" + values.snapshotInterval + ", maxInFlight=" + values.maxInFlight
                 + ", dedupMaxEntries=" + values.dedupMaxEntries + ", dedupRetention=" + values.dedupRetention
                 + ", joining=" + values.joining + ", snapshotLogEntries=" + values.snapshotLogEntries + ", adminTimeout=" + values.adminTimeout
-                + ", maxFrameBytes=" + values.maxFrameBytes
+                + ", maxFrameBytes=" + values.maxFrameBytes + ", maxConnectionsPerAddress="
+                + values.maxConnectionsPerAddress + ", maxHandshakes=" + values.maxHandshakes
                 + ", raftMetrics=" + values.raftMetrics + ", tls=" + (values.tls != null ? values.tls : values.unsafePlaintext ? "off (unsafePlaintext)" : "off") + "}";
     }
 
@@ -242,6 +253,8 @@ public final class RaftStoreConfig {
         private long snapshotLogEntries = 200_000;
         private Duration adminTimeout = Duration.ofMinutes(2);
         private int maxFrameBytes = 4 << 20;
+        private int maxConnectionsPerAddress = 32;
+        private int maxHandshakes = 128;
         private boolean raftMetrics;
         private TimeSource timeSource = TimeSource.SYSTEM;
         private TlsConfig tls;
@@ -381,6 +394,18 @@ public final class RaftStoreConfig {
             return this;
         }
 
+        /** Most connections accepted at once from one peer address, 4 .. 100,000. Default 32. */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /** Most TLS handshakes in progress at once, 4 .. 100,000. Default 128. */
+        public Builder maxHandshakes(int maxHandshakes) {
+            this.maxHandshakes = maxHandshakes;
+            return this;
+        }
+
         /** True to collect jraft's own metrics; see {@link RaftStoreConfig#raftMetrics()}. */
         public Builder raftMetrics(boolean raftMetrics) {
             this.raftMetrics = raftMetrics;
@@ -460,6 +485,13 @@ public final class RaftStoreConfig {
             within("adminTimeout", adminTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
             if (maxFrameBytes < 2 << 20 || maxFrameBytes > 1 << 30) {
                 throw new IllegalArgumentException("maxFrameBytes must be 2097152..1073741824 but was " + maxFrameBytes);
+            }
+            if (maxConnectionsPerAddress < 4 || maxConnectionsPerAddress > 100_000) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be 4..100000 but was "
+                        + maxConnectionsPerAddress);
+            }
+            if (maxHandshakes < 4 || maxHandshakes > 100_000) {
+                throw new IllegalArgumentException("maxHandshakes must be 4..100000 but was " + maxHandshakes);
             }
             if (tls == null && !unsafePlaintext) {
                 throw new IllegalArgumentException("tls is required: configure tls(...), or choose unsafePlaintext()"

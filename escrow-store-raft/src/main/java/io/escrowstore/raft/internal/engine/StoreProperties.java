@@ -72,6 +72,10 @@ public final class StoreProperties {
     public static final String ADMIN_TIMEOUT = "admin-timeout";
     /** Key {@code max-frame-bytes}. */
     public static final String MAX_FRAME_BYTES = "max-frame-bytes";
+    /** Key {@code max-connections-per-address}. */
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max-connections-per-address";
+    /** Key {@code max-handshakes}. */
+    public static final String MAX_HANDSHAKES = "max-handshakes";
     /** Key {@code tls-key-store}. */
     public static final String TLS_KEY_STORE = "tls-key-store";
     /** Key {@code tls-key-store-password}. */
@@ -109,7 +113,8 @@ public final class StoreProperties {
 
     public static final List<String> KEYS = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID, RAFT_GROUP, ELECTION_TIMEOUT,
             MAX_ELECTION_DELAY, HEARTBEAT_INTERVAL, REQUEST_TIMEOUT, SNAPSHOT_INTERVAL, MAX_IN_FLIGHT, DEDUP_MAX_ENTRIES,
-            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, MAX_FRAME_BYTES, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
+            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, MAX_FRAME_BYTES,
+            MAX_CONNECTIONS_PER_ADDRESS, MAX_HANDSHAKES, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
             TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_PROTOCOLS,
             TLS_CIPHER_SUITES, TLS_CRL_FILE, UNSAFE_PLAINTEXT);
 
@@ -196,6 +201,8 @@ public final class StoreProperties {
         set(values, SNAPSHOT_LOG_ENTRIES, StoreProperties::longValue, builder::snapshotLogEntries);
         set(values, ADMIN_TIMEOUT, StoreProperties::duration, builder::adminTimeout);
         set(values, MAX_FRAME_BYTES, StoreProperties::integer, builder::maxFrameBytes);
+        set(values, MAX_CONNECTIONS_PER_ADDRESS, StoreProperties::integer, builder::maxConnectionsPerAddress);
+        set(values, MAX_HANDSHAKES, StoreProperties::integer, builder::maxHandshakes);
         Optional<TlsConfig> tls = tls(values);
         boolean plaintext = !blank(values.get(UNSAFE_PLAINTEXT)) && parsed(values, UNSAFE_PLAINTEXT, StoreProperties::bool);
         if (tls.isPresent() && plaintext) {

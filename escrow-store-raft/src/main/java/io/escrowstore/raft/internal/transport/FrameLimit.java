@@ -1,12 +1,9 @@
 package io.escrowstore.raft.internal.transport;
 
-import com.alipay.remoting.ExtendedNettyChannelHandler;
-import com.alipay.remoting.config.BoltGenericOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -41,21 +38,6 @@ public final class FrameLimit {
         }
         this.maxFrameBytes = maxFrameBytes;
         this.name = name;
-    }
-
-    /** Puts the limit in front of every channel a plaintext bolt server accepts. */
-    public void install(com.alipay.remoting.rpc.RpcServer server) {
-        server.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
-            @Override
-            public List<ChannelHandler> frontChannelHandlers() {
-                return List.of(newHandler());
-            }
-
-            @Override
-            public List<ChannelHandler> backChannelHandlers() {
-                return List.of();
-            }
-        });
     }
 
     /** A handler for one channel (it keeps that channel's framing state). */

@@ -107,11 +107,12 @@ public final class TransportSecurity {
     }
 
     /**
-     * Makes a bolt server require client certificates of members or operators on every accepted
-     * connection, and refuse frames over {@code frames}' bound (checked on the decrypted bytes).
+     * The handlers that make one accepted channel require a client certificate of a member or an
+     * operator: the {@link SslHandler} and the watcher that counts refusals and records the
+     * connection's role. {@link ServerGuards} places them.
      */
-    public void secure(com.alipay.remoting.rpc.RpcServer server, FrameLimit frames) {
-        server.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(false, frames));
+    List<ChannelHandler> serverHandlers() {
+        return List.of(new SslHandler(engine(false)), new HandshakeWatcher(false));
     }
 
     /** Config helper securing every connection a jraft client opens; works through any factory that passes it on. */
@@ -124,16 +125,14 @@ public final class TransportSecurity {
             throw new IllegalStateException("cannot secure " + client.getClass().getName() + ": only bolt clients are supported");
         }
         ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER,
-                handlers(true, null));
+                clientHandlers());
     }
 
-    private ExtendedNettyChannelHandler handlers(boolean clientMode, FrameLimit frames) {
+    private ExtendedNettyChannelHandler clientHandlers() {
         return new ExtendedNettyChannelHandler() {
             @Override
             public List<ChannelHandler> frontChannelHandlers() {
-                return frames == null ? List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode))
-                        : List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode),
-                                frames.newHandler());
+                return List.of(new SslHandler(engine(true)), new HandshakeWatcher(true));
             }
 
             @Override

@@ -10,6 +10,8 @@ import io.escrowstore.ReadConsistency;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
 import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +148,39 @@ class TlsClusterTest {
             assertThat(answer.outcome()).as(answer.text()).isEqualTo(NodeAdminClient.Outcome.DONE);
         }
         await().atMost(WAIT).until(() -> leader().map(m -> m.status().self().equals(followers.get(1))).orElse(false));
+    }
+
+    @Test
+    void connectionFloodIsBoundedAndTheGroupKeepsServingClaims() throws Exception {
+        RaftPaymentStore target = leader().orElseThrow();
+        Member address = target.status().self();
+        int openBefore = target.openConnections();
+        List<Socket> flood = new ArrayList<>();
+        try {
+            // 300 connections that never start their handshake, from an address no member uses
+            for (int i = 0; i < 300; i++) {
+                flood.add(new Socket(InetAddress.getByName(address.host()), address.port(),
+                        InetAddress.getByName("127.0.0.9"), 0));
+            }
+            await().atMost(WAIT).until(() -> target.refusedConnections() >= 300 - 32);
+            assertThat(target.openConnections()).as("open connections stay bounded")
+                    .isLessThanOrEqualTo(openBefore + 32);
+
+            RaftPaymentStore follower = members.stream().filter(m -> !m.status().isLeader()).findFirst().orElseThrow();
+            follower.syncFromChain(RaftPaymentStoreTest.chain(3));
+            assertThat(follower.claim(RaftPaymentStoreTest.claim(3, 10))).as("a claim forwarded during the flood")
+                    .isInstanceOf(Accepted.class);
+            AdminResponse status = sendAdmin(groupCa.issueOperator("operator").write(dir.resolve("certs-flood")),
+                    address, AdminRequest.newBuilder().setGroup(raftGroup).setKind(AdminRequest.Kind.DESCRIBE)
+                            .setTimeoutMillis(5_000).build());
+            assertThat(status.getStatus()).as("a new connection's handshake during the flood")
+                    .isEqualTo(AdminResponse.Status.OK);
+        } finally {
+            for (Socket socket : flood) {
+                socket.close();
+            }
+        }
+        await().atMost(WAIT).until(() -> target.openConnections() <= openBefore);
     }
 
     @Test
