@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -39,9 +40,11 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
  * ({@code BoltServerOption.SRV_SSL_*}) reads a key store file that doubles as trust store, takes
  * its trust-manager algorithm from a JVM-wide system property and accepts any certificate the store
  * trusts, so it is not used. Instead every channel, accepted or opened, gets our own
- * {@link SslHandler} as its first handler through bolt's per-instance
- * {@code EXTENDED_NETTY_CHANNEL_HANDLER} option; its engine trusts only the configured trust store
- * and a {@link MemberTrustManager} refuses any peer whose certificate names no member.
+ * {@link SslHandler} through bolt's per-instance {@code EXTENDED_NETTY_CHANNEL_HANDLER} option
+ * (first on opened channels; on accepted ones after the {@link ConnectionLimit}, see
+ * {@link ServerGuards}); its engine trusts only the configured trust store and a
+ * {@link MemberTrustManager} refuses any peer whose certificate names no member (or, as a client,
+ * is no operator). The key and trust store files are re-read when they change, for new connections.
  */
 public final class TransportSecurity {
     /**
@@ -53,21 +56,28 @@ public final class TransportSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportSecurity.class);
 
-    private final SSLContext context;
     private final TlsConfig config;
+    private final Supplier<Set<String>> members;
     private final String name;
     private final AtomicLong refusedHandshakes = new AtomicLong();
+    private final AtomicLong reloads = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+    private volatile Loaded loaded;
     private volatile boolean nodeClientSecured;
 
-    private TransportSecurity(SSLContext context, TlsConfig config, String name) {
-        this.context = context;
+    /** An SSL context and the modification times of the store files it was built from. */
+    private record Loaded(SSLContext context, FileTime keyStoreModified, FileTime trustStoreModified) {
+    }
+
+    private TransportSecurity(TlsConfig config, Supplier<Set<String>> members, String name, Loaded loaded) {
         this.config = config;
+        this.members = members;
         this.name = name;
+        this.loaded = loaded;
     }
 
     /**
-     * Opens the key and trust stores.
+     * Opens the key and trust stores (and the CRL file, if any).
      *
      * @param members the lower-case hosts a peer certificate may name, read at every handshake
      *     (membership changes)
@@ -76,25 +86,65 @@ public final class TransportSecurity {
      */
     public static TransportSecurity of(TlsConfig config, Supplier<Set<String>> members, String name) {
         try {
-            KeyStore keys = load(config.keyStore(), config.keyStoreType(), config.keyStorePassword());
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, config.keyStorePassword());
-            KeyStore trusted = load(config.trustStore(), config.trustStoreType(), config.trustStorePassword());
-            if (trusted.size() == 0) {
-                throw new IllegalArgumentException("trust store " + config.trustStore() + " holds no certificate");
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trusted);
-            X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
-            SSLContext context = SSLContext.getInstance("TLS");
-            RevocationList revoked = config.crlFile().map(file -> new RevocationList(file,
-                    List.of(pkix.getAcceptedIssuers()))).orElse(null);
-            context.init(kmf.getKeyManagers(),
-                    new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members, revoked)}, null);
-            return new TransportSecurity(context, config, name);
+            return new TransportSecurity(config, members, name, load(config, members));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS from " + config + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Loaded load(TlsConfig config, Supplier<Set<String>> members)
+            throws GeneralSecurityException, IOException {
+        FileTime keyStoreModified = Files.getLastModifiedTime(config.keyStore());
+        FileTime trustStoreModified = Files.getLastModifiedTime(config.trustStore());
+        KeyStore keys = load(config.keyStore(), config.keyStoreType(), config.keyStorePassword());
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, config.keyStorePassword());
+        KeyStore trusted = load(config.trustStore(), config.trustStoreType(), config.trustStorePassword());
+        if (trusted.size() == 0) {
+            throw new IllegalArgumentException("trust store " + config.trustStore() + " holds no certificate");
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trusted);
+        X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+        SSLContext context = SSLContext.getInstance("TLS");
+        RevocationList revoked = config.crlFile().map(file -> new RevocationList(file,
+                List.of(pkix.getAcceptedIssuers()))).orElse(null);
+        context.init(kmf.getKeyManagers(),
+                new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members, revoked)}, null);
+        return new Loaded(context, keyStoreModified, trustStoreModified);
+    }
+
+    /**
+     * The context for a new connection: rebuilt first if the key or trust store file changed
+     * (modification time) since it was built, so rotated certificates and CA bundles take effect
+     * for new connections without a restart. A changed file that cannot be loaded (e.g. half
+     * written) is logged at WARN and tried again at the next connection; the previous context
+     * stays in use meanwhile.
+     */
+    private SSLContext context() {
+        Loaded current = loaded;
+        try {
+            if (!Files.getLastModifiedTime(config.keyStore()).equals(current.keyStoreModified())
+                    || !Files.getLastModifiedTime(config.trustStore()).equals(current.trustStoreModified())) {
+                synchronized (this) {
+                    if (loaded == current) {
+                        loaded = load(config, members);
+                        long count = reloads.incrementAndGet();
+                        LOG.info("{}: TLS key material reloaded from {} and {} (reload {})", name, config.keyStore(),
+                                config.trustStore(), count);
+                    }
+                }
+            }
+        } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+            warnings.warn("tls-reload", "{}: TLS stores changed but cannot be loaded; the previous ones stay in use: {}",
+                    name, String.valueOf(e));
+        }
+        return loaded.context();
+    }
+
+    /** Times the key material was reloaded after a store file changed, since start. */
+    public long reloads() {
+        return reloads.get();
     }
 
     private static KeyStore load(java.nio.file.Path path, String type, char[] password)
@@ -187,7 +237,7 @@ public final class TransportSecurity {
     }
 
     SSLEngine engine(boolean clientMode) {
-        SSLEngine engine = context.createSSLEngine();
+        SSLEngine engine = context().createSSLEngine();
         engine.setUseClientMode(clientMode);
         if (!clientMode) {
             engine.setNeedClientAuth(true);
