@@ -98,10 +98,12 @@ final class AdminCommands {
         CommandSpec spec;
 
         /**
-         * A client of the node to ask. If the --config file has {@code tls-*} keys it connects as
-         * that member (its key store) and accepts only a node whose certificate names a host of the
-         * file's {@code members} or the node asked. Without TLS it refuses to connect unless
-         * {@code --unsafe-plaintext} is given or the file says {@code unsafe-plaintext=true}.
+         * A client of the node to ask. If the --config file has {@code tls-*} keys it connects with
+         * the operator key store of its {@code tls-operator-key-store*} keys (required then: a
+         * member's key may not send admin commands) and accepts only a node whose certificate
+         * names a host of the file's {@code members} or the node asked. Without TLS it refuses to
+         * connect unless {@code --unsafe-plaintext} is given or the file says
+         * {@code unsafe-plaintext=true}.
          */
         NodeAdminClient connect() {
             Map<String, String> file = Map.of();
@@ -120,11 +122,11 @@ final class AdminCommands {
                 }
                 hosts.add(asked.host().toLowerCase(Locale.ROOT));
                 String group = raftGroup != null ? raftGroup : StoreProperties.raftGroup(file);
-                Optional<TlsConfig> tls = StoreProperties.tls(file);
+                Optional<TlsConfig> tls = StoreProperties.operatorTls(file);
                 if (tls.isEmpty() && !unsafePlaintext && !"true".equalsIgnoreCase(
                         file.getOrDefault(StoreProperties.UNSAFE_PLAINTEXT, "").trim())) {
                     throw new ParameterException(spec.commandLine(), "Refusing to connect without TLS: give "
-                            + "--config FILE with the node's tls-* keys, or --unsafe-plaintext");
+                            + "--config FILE with the group's tls-* and tls-operator-key-store* keys, or --unsafe-plaintext");
                 }
                 return NodeAdminClient.connect(asked, group, tls, hosts);
             } catch (UncheckedIOException | IllegalArgumentException e) {

@@ -2,12 +2,14 @@ package io.escrowstore.launcher;
 
 import io.escrowstore.raft.internal.engine.StoreProperties;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A node's launcher properties file: the {@link StoreProperties} keys plus the launcher's own
- * {@code status-interval} and {@code http-port}. The node, its admin commands and {@code restore-snapshot} read it here.
+ * {@code status-interval} and {@code http-port}, and the operator key store of its admin commands
+ * ({@link StoreProperties#OPERATOR_KEYS}). The node, its admin commands and {@code restore-snapshot} read it here.
  */
 final class NodeConfigFile {
     static final String STATUS_INTERVAL = "status-interval";
@@ -21,6 +23,9 @@ final class NodeConfigFile {
      * @throws java.io.UncheckedIOException if the file cannot be read
      */
     static Map<String, String> read(Path file) {
-        return StoreProperties.read(file, Set.of(STATUS_INTERVAL, HTTP_PORT));
+        Set<String> launcherKeys = new HashSet<>(StoreProperties.OPERATOR_KEYS);
+        launcherKeys.add(STATUS_INTERVAL);
+        launcherKeys.add(HTTP_PORT);
+        return StoreProperties.read(file, launcherKeys);
     }
 }

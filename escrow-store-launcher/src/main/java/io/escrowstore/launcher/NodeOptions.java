@@ -48,6 +48,13 @@ final class NodeOptions {
                             + "Default: 200000."),
             option(StoreProperties.ADMIN_TIMEOUT, "DURATION",
                     "Deadline of a membership change, catch-up included, 1s..1h. Default: 2m."),
+            option(StoreProperties.MAX_FRAME_BYTES, "N",
+                    "Largest frame accepted on the Raft port, in bytes, 2097152..1073741824; a larger declared "
+                            + "frame closes the connection before its body is read. Default: 4194304."),
+            option(StoreProperties.MAX_CONNECTIONS_PER_ADDRESS, "N",
+                    "Most connections accepted at once from one peer address, 4..100000. Default: 32."),
+            option(StoreProperties.MAX_HANDSHAKES, "N",
+                    "Most TLS handshakes in progress at once on the Raft port, 4..100000. Default: 128."),
             option(StoreProperties.TLS_KEY_STORE, "FILE", "Turns on mutual TLS: this member's key pair and certificate "
                     + "(PKCS12 unless --tls-key-store-type). Needs the other --tls-* keys. See docs/security.md."),
             option(StoreProperties.TLS_KEY_STORE_PASSWORD, "PASSWORD",
@@ -59,6 +66,8 @@ final class NodeOptions {
             option(StoreProperties.TLS_TRUST_STORE_TYPE, "TYPE", "PKCS12 (default) or JKS."),
             option(StoreProperties.TLS_PROTOCOLS, "LIST", "Comma-separated. Default: TLSv1.3,TLSv1.2."),
             option(StoreProperties.TLS_CIPHER_SUITES, "LIST", "Comma-separated. Default: the JDK's."),
+            option(StoreProperties.TLS_CRL_FILE, "FILE", "A CRL (PEM or DER) of the group's CA: listed certificates are "
+                    + "refused at the handshake; re-read when the file changes. Default: none."),
             flag(StoreProperties.UNSAFE_PLAINTEXT, "Run without TLS on purpose (the Raft port is then "
                     + "unauthenticated). Without TLS the node logs a warning either way. Default: false."));
 

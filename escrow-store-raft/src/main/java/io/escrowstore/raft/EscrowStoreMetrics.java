@@ -111,6 +111,10 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
         binding.counter("escrow.requests.indeterminate", stats, StoreStats::indeterminate);
         binding.counter("escrow.requests.forwarded", stats, StoreStats::forwardedCount);
         binding.counter("escrow.requests.refused", store, RaftPaymentStore::refusedRequests);
+        binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedHandshakes, "reason", "handshake");
+        binding.counter("escrow.tls.refused", store, RaftPaymentStore::refusedForRole, "reason", "role");
+        binding.counter("escrow.frames.refused", store, RaftPaymentStore::refusedFrames);
+        binding.counter("escrow.connections.refused", store, RaftPaymentStore::refusedConnections);
         binding.counter("escrow.entries.invalid", store, s -> s.stateMachine().invalidEntries());
         binding.counter("escrow.raft.leader.changes", stats, StoreStats::leaderChanges);
         binding.counter("escrow.membership.changes", stats, StoreStats::membershipChanges);
@@ -118,6 +122,7 @@ public final class EscrowStoreMetrics implements MeterBinder, AutoCloseable {
         binding.timer("escrow.snapshot.save", stats, StoreStats::snapshotsSaved, StoreStats::snapshotSaveNanos);
         binding.timer("escrow.snapshot.load", stats, StoreStats::snapshotsLoaded, StoreStats::snapshotLoadNanos);
 
+        binding.gauge("escrow.connections.open", store, RaftPaymentStore::openConnections);
         binding.gauge("escrow.raft.term", store, s -> s.stateMachine().knownTerm());
         binding.gauge("escrow.raft.leader", store, s -> s.stateMachine().isLeader() ? 1 : 0);
         binding.gauge("escrow.raft.commit.index", store, s -> s.raftNode().getLastCommittedIndex());

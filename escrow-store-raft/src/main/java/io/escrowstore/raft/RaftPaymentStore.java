@@ -99,6 +99,10 @@ import io.escrowstore.raft.internal.testing.AcknowledgeBeforeCommit;
 import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
+import io.escrowstore.raft.internal.transport.ConnectionLimit;
+import io.escrowstore.raft.internal.transport.FrameLimit;
+import io.escrowstore.raft.internal.transport.RoleCheckingRpcServer;
+import io.escrowstore.raft.internal.transport.ServerGuards;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
 
 /**
@@ -146,6 +150,12 @@ public final class RaftPaymentStore implements PaymentStore {
     private final ForwardProcessor forwardProcessor;
     private final AdminProcessor adminProcessor;
     private final TransportSecurity security;
+    /** Closes a connection whose frame header declares more than the bound, before buffering it. */
+    private final FrameLimit frames;
+    /** Closes an accepted connection over the per-address or handshake bound, before any other work. */
+    private final ConnectionLimit connections;
+    /** With TLS, checks each request against its sender's certificate role; null without TLS. */
+    private final RoleCheckingRpcServer roles;
     /**
      * Hosts a peer certificate may name, refreshed by the timer: the handshake check runs on netty
      * threads, which must never wait for the node's lock (jraft holds it while connecting).
@@ -184,10 +194,11 @@ public final class RaftPaymentStore implements PaymentStore {
         RpcSerializer.register();
         com.alipay.remoting.rpc.RpcServer boltServer =
                 new com.alipay.remoting.rpc.RpcServer(config.self().host(), config.self().port(), true);
-        if (security != null) {
-            security.secure(boltServer);
-        }
-        RpcServer rpcServer = new BoltRpcServer(boltServer);
+        this.frames = new FrameLimit(config.maxFrameBytes(), name);
+        this.connections = new ConnectionLimit(config.maxConnectionsPerAddress(), config.maxHandshakes(), name);
+        new ServerGuards(connections, frames, security).install(boltServer);
+        this.roles = security == null ? null : new RoleCheckingRpcServer(new BoltRpcServer(boltServer), name);
+        RpcServer rpcServer = roles == null ? new BoltRpcServer(boltServer) : roles;
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), Members.peer(config.self()), EngineOptions.of(config, fsm,
                 NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
@@ -613,6 +624,29 @@ public final class RaftPaymentStore implements PaymentStore {
     /** TLS handshakes this node refused or had refused, in either direction; 0 without TLS. */
     public long refusedHandshakes() {
         return security == null ? 0 : security.refusedHandshakes();
+    }
+
+    /** Accepted connections closed, since start, for the per-address or the handshake bound. */
+    public long refusedConnections() {
+        return connections.refusedConnections();
+    }
+
+    /** Accepted connections open now on the Raft port. */
+    public int openConnections() {
+        return connections.openConnections();
+    }
+
+    /** Connections closed, since start, for a frame header over the frame bound or not bolt's. */
+    public long refusedFrames() {
+        return frames.refusedFrames();
+    }
+
+    /**
+     * Requests refused, since start, because their sender's certificate has the wrong role: an
+     * operator's Raft or forwarded traffic, a member's admin change. 0 without TLS.
+     */
+    public long refusedForRole() {
+        return roles == null ? 0 : roles.refusedRequests();
     }
 
     /** What this node counted; read by {@link EscrowStoreMetrics}. */

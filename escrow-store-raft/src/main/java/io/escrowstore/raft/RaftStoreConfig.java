@@ -167,6 +167,24 @@ public final class RaftStoreConfig {
         return values.adminTimeout;
     }
 
+    /**
+     * Largest frame a node accepts on its Raft port, as declared by the frame's header; a
+     * connection declaring more is closed before the body is read. Default 4 MiB.
+     */
+    public int maxFrameBytes() {
+        return values.maxFrameBytes;
+    }
+
+    /** Most connections accepted at once from one peer address; more are closed at once. Default 32. */
+    public int maxConnectionsPerAddress() {
+        return values.maxConnectionsPerAddress;
+    }
+
+    /** Most TLS handshakes in progress at once on the Raft port; more connections are closed. Default 128. */
+    public int maxHandshakes() {
+        return values.maxHandshakes;
+    }
+
     /** True if jraft's own metrics (dropwizard) are collected, for {@code EscrowStoreMetrics} to bridge. Default false. */
     public boolean raftMetrics() {
         return values.raftMetrics;
@@ -210,6 +228,8 @@ public final class RaftStoreConfig {
                 + ", snapshotInterval=" + values.snapshotInterval + ", maxInFlight=" + values.maxInFlight
                 + ", dedupMaxEntries=" + values.dedupMaxEntries + ", dedupRetention=" + values.dedupRetention
                 + ", joining=" + values.joining + ", snapshotLogEntries=" + values.snapshotLogEntries + ", adminTimeout=" + values.adminTimeout
+                + ", maxFrameBytes=" + values.maxFrameBytes + ", maxConnectionsPerAddress="
+                + values.maxConnectionsPerAddress + ", maxHandshakes=" + values.maxHandshakes
                 + ", raftMetrics=" + values.raftMetrics + ", tls=" + (values.tls != null ? values.tls : values.unsafePlaintext ? "off (unsafePlaintext)" : "off") + "}";
     }
 
@@ -232,6 +252,9 @@ public final class RaftStoreConfig {
         private boolean joining;
         private long snapshotLogEntries = 200_000;
         private Duration adminTimeout = Duration.ofMinutes(2);
+        private int maxFrameBytes = 4 << 20;
+        private int maxConnectionsPerAddress = 32;
+        private int maxHandshakes = 128;
         private boolean raftMetrics;
         private TimeSource timeSource = TimeSource.SYSTEM;
         private TlsConfig tls;
@@ -362,6 +385,27 @@ public final class RaftStoreConfig {
             return this;
         }
 
+        /**
+         * Largest frame accepted on the Raft port, 2 MiB .. 1 GiB; a larger declared frame closes
+         * the connection before its body is buffered. Default 4 MiB.
+         */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        /** Most connections accepted at once from one peer address, 4 .. 100,000. Default 32. */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /** Most TLS handshakes in progress at once, 4 .. 100,000. Default 128. */
+        public Builder maxHandshakes(int maxHandshakes) {
+            this.maxHandshakes = maxHandshakes;
+            return this;
+        }
+
         /** True to collect jraft's own metrics; see {@link RaftStoreConfig#raftMetrics()}. */
         public Builder raftMetrics(boolean raftMetrics) {
             this.raftMetrics = raftMetrics;
@@ -439,6 +483,16 @@ public final class RaftStoreConfig {
                         "snapshotLogEntries must be 0 or 100..1000000000 but was " + snapshotLogEntries);
             }
             within("adminTimeout", adminTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            if (maxFrameBytes < 2 << 20 || maxFrameBytes > 1 << 30) {
+                throw new IllegalArgumentException("maxFrameBytes must be 2097152..1073741824 but was " + maxFrameBytes);
+            }
+            if (maxConnectionsPerAddress < 4 || maxConnectionsPerAddress > 100_000) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be 4..100000 but was "
+                        + maxConnectionsPerAddress);
+            }
+            if (maxHandshakes < 4 || maxHandshakes > 100_000) {
+                throw new IllegalArgumentException("maxHandshakes must be 4..100000 but was " + maxHandshakes);
+            }
             if (tls == null && !unsafePlaintext) {
                 throw new IllegalArgumentException("tls is required: configure tls(...), or choose unsafePlaintext()"
                         + " explicitly for a network only members reach (see docs/security.md)");

@@ -3,6 +3,7 @@ package io.escrowstore.raft;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Mutual TLS for every connection a store opens or accepts on its Raft port: Raft traffic,
@@ -29,8 +30,10 @@ public final class TlsConfig {
     private final String trustStoreType;
     private final List<String> protocols;
     private final List<String> cipherSuites;
+    private final Path crlFile;
 
     private TlsConfig(Builder b) {
+        this.crlFile = b.crlFile;
         this.keyStore = b.keyStore;
         this.keyStorePassword = b.keyStorePassword.clone();
         this.keyStoreType = b.keyStoreType;
@@ -84,11 +87,20 @@ public final class TlsConfig {
         return cipherSuites;
     }
 
+    /**
+     * A certificate revocation list file (PEM or DER) signed by a trusted CA: a peer whose
+     * certificate it lists is refused at the handshake. Read again when the file changes.
+     */
+    public Optional<Path> crlFile() {
+        return Optional.ofNullable(crlFile);
+    }
+
     @Override
     public String toString() {
         return "TlsConfig{keyStore=" + keyStore + " (" + keyStoreType + "), trustStore=" + trustStore + " ("
                 + trustStoreType + "), protocols=" + protocols + ", cipherSuites="
-                + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites) + "}";
+                + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites)
+                + (crlFile == null ? "" : ", crlFile=" + crlFile) + "}";
     }
 
     /** Mutable builder of {@link TlsConfig}; not thread-safe. */
@@ -101,8 +113,15 @@ public final class TlsConfig {
         private String trustStoreType = "PKCS12";
         private List<String> protocols = DEFAULT_PROTOCOLS;
         private List<String> cipherSuites = List.of();
+        private Path crlFile;
 
         private Builder() {
+        }
+
+        /** Optional: a CRL file (PEM or DER) of a trusted CA; listed peers are refused. Default none. */
+        public Builder crlFile(Path file) {
+            this.crlFile = Objects.requireNonNull(file, "crlFile");
+            return this;
         }
 
         /** Required: this member's key pair and certificate chain, and the store's password. */

@@ -24,10 +24,13 @@ import io.escrowstore.raft.internal.transport.TransportSecurity;
  * commands): the same requests members send each other. {@link #status} answers from the node
  * asked, with lag per member when it leads; the membership calls are run by the leader wherever
  * they are sent, and each is idempotent and bounded by its timeout (the node's
- * {@code adminTimeout} caps it). The operator reads ({@link #channels}, {@link #channel},
- * {@link #claimOutcome}, {@link #unclaimed}, {@link #settlements}) are linearizable reads on the
- * node asked; {@link #releaseReservation} is the store's replicated release, run by the leader.
- * Answers are operator-readable text, and for {@link #status} and the operator calls also data.
+ * {@code adminTimeout} caps it). With TLS the client's key store must hold an operator certificate
+ * (members may not change the group) and a change is sent to the leader itself, following the
+ * asked node's leader hint, since a follower relaying it would do so as a member. The operator
+ * reads ({@link #channels}, {@link #channel}, {@link #claimOutcome}, {@link #unclaimed},
+ * {@link #settlements}) are linearizable reads on the node asked; {@link #releaseReservation} is the
+ * store's replicated release, run by the leader. Answers are operator-readable text, and for
+ * {@link #status} and the operator calls also data.
  */
 public final class NodeAdminClient implements AutoCloseable {
     /** How a call ended. */
@@ -60,13 +63,18 @@ public final class NodeAdminClient implements AutoCloseable {
     /** Most channels {@link #channels} returns in one page. */
     public static final int MAX_PAGE = AdminQueries.MAX_PAGE;
 
+    /** How often {@link #call} follows a leader hint before it reports the last answer. */
+    private static final int MAX_HOPS = 3;
+
     private final Member node;
     private final String raftGroup;
     private final ExecutorService executor;
     private final AdminClient client;
+    private final boolean tls;
 
     private NodeAdminClient(Member node, String raftGroup, TransportSecurity security) {
         this.node = node;
+        this.tls = security != null;
         this.raftGroup = raftGroup;
         this.executor = Executors.newSingleThreadExecutor(new NamedThreads("escrow-admin"));
         this.client = new AdminClient(executor, security == null ? null : security.clientHelper());
@@ -160,15 +168,43 @@ public final class NodeAdminClient implements AutoCloseable {
     }
 
     private Answer call(AdminRequest request, Duration timeout) throws InterruptedException {
-        AdminClient.Sent sent;
-        try {
-            sent = client.send(node, request, timeout.toMillis() + 1_000)
-                    .get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return new Answer(Outcome.NO_ANSWER, "No answer from " + node + ": " + e);
+        if (!tls || request.getKind() == AdminRequest.Kind.DESCRIBE) {
+            return answer(request, send(node, request, timeout));
         }
+        // with TLS a follower would relay the request under its member certificate, which the leader
+        // refuses (only operators may change the group): mark it routed, so a follower answers with
+        // the leader it knows, and send it there under this client's own certificate
+        AdminRequest direct = request.toBuilder().setRouted(true).build();
+        Member target = node;
+        Sent sent = send(target, direct, timeout);
+        for (int hop = 0; hop < MAX_HOPS && sent.response() != null && isRedirect(sent.response(), target); hop++) {
+            target = Member.parse(sent.response().getLeaderHint());
+            sent = send(target, direct, timeout);
+        }
+        return answer(request, sent);
+    }
+
+    private record Sent(Member target, AdminResponse response, String failure) {
+    }
+
+    private static boolean isRedirect(AdminResponse answer, Member from) {
+        return answer.getStatus() == AdminResponse.Status.NOT_LEADER && !answer.getLeaderHint().isEmpty()
+                && !answer.getLeaderHint().equals(from.toString());
+    }
+
+    private Sent send(Member target, AdminRequest request, Duration timeout) throws InterruptedException {
+        try {
+            AdminClient.Sent sent = client.send(target, request, timeout.toMillis() + 1_000)
+                    .get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            return new Sent(target, sent.response(), sent.failure());
+        } catch (ExecutionException | TimeoutException e) {
+            return new Sent(target, null, String.valueOf(e));
+        }
+    }
+
+    private Answer answer(AdminRequest request, Sent sent) {
         if (sent.response() == null) {
-            return new Answer(Outcome.NO_ANSWER, "No answer from " + node + ": " + sent.failure());
+            return new Answer(Outcome.NO_ANSWER, "No answer from " + sent.target() + ": " + sent.failure());
         }
         AdminResponse answer = sent.response();
         if (answer.getStatus() != AdminResponse.Status.OK) {

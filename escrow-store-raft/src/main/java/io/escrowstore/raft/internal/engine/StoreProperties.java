@@ -70,6 +70,12 @@ public final class StoreProperties {
     public static final String SNAPSHOT_LOG_ENTRIES = "snapshot-log-entries";
     /** Key {@code admin-timeout}. */
     public static final String ADMIN_TIMEOUT = "admin-timeout";
+    /** Key {@code max-frame-bytes}. */
+    public static final String MAX_FRAME_BYTES = "max-frame-bytes";
+    /** Key {@code max-connections-per-address}. */
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "max-connections-per-address";
+    /** Key {@code max-handshakes}. */
+    public static final String MAX_HANDSHAKES = "max-handshakes";
     /** Key {@code tls-key-store}. */
     public static final String TLS_KEY_STORE = "tls-key-store";
     /** Key {@code tls-key-store-password}. */
@@ -84,6 +90,8 @@ public final class StoreProperties {
     public static final String TLS_TRUST_STORE_TYPE = "tls-trust-store-type";
     /** Key {@code tls-protocols}. */
     public static final String TLS_PROTOCOLS = "tls-protocols";
+    /** Key {@code tls-crl-file}. */
+    public static final String TLS_CRL_FILE = "tls-crl-file";
     /** Key {@code tls-cipher-suites}. */
     public static final String TLS_CIPHER_SUITES = "tls-cipher-suites";
     /** Key {@code unsafe-plaintext}. */
@@ -93,11 +101,22 @@ public final class StoreProperties {
     public static final List<String> REQUIRED = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID);
 
     /** Every key {@link #config} reads, in the order the launcher documents them. */
+    /** Key {@code tls-operator-key-store}: an operator's key store, read by the launcher's admin commands only. */
+    public static final String TLS_OPERATOR_KEY_STORE = "tls-operator-key-store";
+    /** Key {@code tls-operator-key-store-password}. */
+    public static final String TLS_OPERATOR_KEY_STORE_PASSWORD = "tls-operator-key-store-password";
+    /** Key {@code tls-operator-key-store-type}. */
+    public static final String TLS_OPERATOR_KEY_STORE_TYPE = "tls-operator-key-store-type";
+    /** The keys of {@link #operatorTls}, which no node reads. */
+    public static final Set<String> OPERATOR_KEYS = Set.of(TLS_OPERATOR_KEY_STORE, TLS_OPERATOR_KEY_STORE_PASSWORD,
+            TLS_OPERATOR_KEY_STORE_TYPE);
+
     public static final List<String> KEYS = List.of(SELF, MEMBERS, DATA_DIR, GROUP_ID, RAFT_GROUP, ELECTION_TIMEOUT,
             MAX_ELECTION_DELAY, HEARTBEAT_INTERVAL, REQUEST_TIMEOUT, SNAPSHOT_INTERVAL, MAX_IN_FLIGHT, DEDUP_MAX_ENTRIES,
-            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
+            DEDUP_RETENTION, JOIN, SNAPSHOT_LOG_ENTRIES, ADMIN_TIMEOUT, MAX_FRAME_BYTES,
+            MAX_CONNECTIONS_PER_ADDRESS, MAX_HANDSHAKES, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD,
             TLS_KEY_STORE_TYPE, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_PROTOCOLS,
-            TLS_CIPHER_SUITES, UNSAFE_PLAINTEXT);
+            TLS_CIPHER_SUITES, TLS_CRL_FILE, UNSAFE_PLAINTEXT);
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern DASH_LETTER = Pattern.compile("-([a-z])");
@@ -181,6 +200,9 @@ public final class StoreProperties {
         set(values, JOIN, StoreProperties::bool, builder::joining);
         set(values, SNAPSHOT_LOG_ENTRIES, StoreProperties::longValue, builder::snapshotLogEntries);
         set(values, ADMIN_TIMEOUT, StoreProperties::duration, builder::adminTimeout);
+        set(values, MAX_FRAME_BYTES, StoreProperties::integer, builder::maxFrameBytes);
+        set(values, MAX_CONNECTIONS_PER_ADDRESS, StoreProperties::integer, builder::maxConnectionsPerAddress);
+        set(values, MAX_HANDSHAKES, StoreProperties::integer, builder::maxHandshakes);
         Optional<TlsConfig> tls = tls(values);
         boolean plaintext = !blank(values.get(UNSAFE_PLAINTEXT)) && parsed(values, UNSAFE_PLAINTEXT, StoreProperties::bool);
         if (tls.isPresent() && plaintext) {
@@ -227,7 +249,7 @@ public final class StoreProperties {
     public static Optional<TlsConfig> tls(Map<String, String> values) {
         if (blank(values.get(TLS_KEY_STORE))) {
             for (String key : List.of(TLS_TRUST_STORE, TLS_KEY_STORE_PASSWORD, TLS_TRUST_STORE_PASSWORD, TLS_PROTOCOLS,
-                    TLS_CIPHER_SUITES)) {
+                    TLS_CIPHER_SUITES, TLS_CRL_FILE)) {
                 if (!blank(values.get(key))) {
                     throw new InvalidValueException(key, key + " is set but " + TLS_KEY_STORE + " is not", null);
                 }
@@ -242,11 +264,46 @@ public final class StoreProperties {
         set(values, TLS_TRUST_STORE_TYPE, Function.identity(), builder::trustStoreType);
         set(values, TLS_PROTOCOLS, StoreProperties::list, builder::protocols);
         set(values, TLS_CIPHER_SUITES, StoreProperties::list, builder::cipherSuites);
+        set(values, TLS_CRL_FILE, Path::of, builder::crlFile);
         try {
             return Optional.of(builder.build());
         } catch (IllegalArgumentException e) {
             throw renamed(e, List.of(TLS_PROTOCOLS, TLS_CIPHER_SUITES));
         }
+    }
+
+    /**
+     * The TLS identity of an admin command: the operator key store of the
+     * {@code tls-operator-key-store*} keys with the {@code tls-trust-store*}, protocol and cipher
+     * keys of {@link #tls}; empty for a plaintext node (no {@code tls-key-store} either).
+     *
+     * @throws InvalidValueException if the file configures TLS but names no operator key store:
+     *     a member's key may not send admin commands
+     */
+    public static Optional<TlsConfig> operatorTls(Map<String, String> values) {
+        Optional<TlsConfig> node = tls(values);
+        if (blank(values.get(TLS_OPERATOR_KEY_STORE))) {
+            if (node.isPresent()) {
+                throw new InvalidValueException(TLS_OPERATOR_KEY_STORE, "Admin commands over TLS need an operator"
+                        + " certificate (a member's key may not send them): set " + TLS_OPERATOR_KEY_STORE + " and "
+                        + TLS_OPERATOR_KEY_STORE_PASSWORD + "; see docs/security.md", null);
+            }
+            return Optional.empty();
+        }
+        if (node.isEmpty()) {
+            throw new InvalidValueException(TLS_OPERATOR_KEY_STORE, TLS_OPERATOR_KEY_STORE + " is set but "
+                    + TLS_KEY_STORE + " is not: the operator key store needs the group's TLS settings", null);
+        }
+        TlsConfig.Builder builder = TlsConfig.builder()
+                .keyStore(Path.of(values.get(TLS_OPERATOR_KEY_STORE).trim()),
+                        required(values, TLS_OPERATOR_KEY_STORE_PASSWORD).toCharArray())
+                .trustStore(node.get().trustStore(), node.get().trustStorePassword())
+                .trustStoreType(node.get().trustStoreType())
+                .protocols(node.get().protocols())
+                .cipherSuites(node.get().cipherSuites());
+        node.get().crlFile().ifPresent(builder::crlFile);
+        set(values, TLS_OPERATOR_KEY_STORE_TYPE, Function.identity(), builder::keyStoreType);
+        return Optional.of(builder.build());
     }
 
     /**

@@ -19,8 +19,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trusts a peer only if its chain validates against the group's trust store (PKIX, expiry
  * included) and its leaf certificate names a current member's host: a DNS or IP subject
- * alternative name, or the subject CN when the certificate has no such SAN. Applied both to
- * clients (a server accepts only members) and to servers (a member talks only to members).
+ * alternative name, or the subject CN when the certificate has no such SAN. A server (a member
+ * talks only to members) must hold a member certificate; a client may hold a member certificate
+ * or an operator certificate ({@link PeerRole}), whose requests {@link RoleCheckingRpcServer}
+ * then limits to admin requests. With a {@link RevocationList}, a listed leaf certificate is
+ * refused too.
  *
  * <p>The check is "some member", not "the member this connection is for": bolt creates the SSL
  * engine before it knows the remote address, and every member is equally trusted by Raft anyway.
@@ -28,17 +31,24 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class MemberTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final Supplier<Set<String>> members;
+    private final RevocationList revoked;
 
     /** @param members lower-case member hosts, read at every handshake */
     MemberTrustManager(X509ExtendedTrustManager pkix, Supplier<Set<String>> members) {
+        this(pkix, members, null);
+    }
+
+    /** @param revoked certificates to refuse although their chain is valid; null for none */
+    MemberTrustManager(X509ExtendedTrustManager pkix, Supplier<Set<String>> members, RevocationList revoked) {
         this.pkix = pkix;
         this.members = members;
+        this.revoked = revoked;
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         pkix.checkClientTrusted(chain, authType, engine);
-        requireMember(chain);
+        requireMemberOrOperator(chain);
     }
 
     @Override
@@ -50,7 +60,7 @@ final class MemberTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
         pkix.checkClientTrusted(chain, authType, socket);
-        requireMember(chain);
+        requireMemberOrOperator(chain);
     }
 
     @Override
@@ -62,7 +72,7 @@ final class MemberTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         pkix.checkClientTrusted(chain, authType);
-        requireMember(chain);
+        requireMemberOrOperator(chain);
     }
 
     @Override
@@ -76,9 +86,29 @@ final class MemberTrustManager extends X509ExtendedTrustManager {
         return pkix.getAcceptedIssuers();
     }
 
+    /** A client may be an operator (admin requests only, checked per request) or a member. */
+    private void requireMemberOrOperator(X509Certificate[] chain) throws CertificateException {
+        requireNotRevoked(chain);
+        if (chain != null && chain.length > 0 && PeerRole.of(chain[0]) == PeerRole.OPERATOR) {
+            return;
+        }
+        requireMember(chain);
+    }
+
+    private void requireNotRevoked(X509Certificate[] chain) throws CertificateException {
+        if (revoked != null && chain != null && chain.length > 0) {
+            revoked.check(chain[0]);
+        }
+    }
+
     private void requireMember(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("no peer certificate");
+        }
+        requireNotRevoked(chain);
+        if (PeerRole.of(chain[0]) != PeerRole.MEMBER) {
+            throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
+                    + " is an operator's, not a member's");
         }
         List<String> names = identities(chain[0]);
         Set<String> allowed = members.get();

@@ -1,5 +1,6 @@
 package io.escrowstore.raft.internal.transport;
 
+import com.alipay.remoting.Connection;
 import com.alipay.remoting.ExtendedNettyChannelHandler;
 import com.alipay.remoting.config.BoltGenericOption;
 import com.alipay.sofa.jraft.rpc.RaftRpcFactory.ConfigHelper;
@@ -13,8 +14,11 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -35,9 +40,11 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
  * ({@code BoltServerOption.SRV_SSL_*}) reads a key store file that doubles as trust store, takes
  * its trust-manager algorithm from a JVM-wide system property and accepts any certificate the store
  * trusts, so it is not used. Instead every channel, accepted or opened, gets our own
- * {@link SslHandler} as its first handler through bolt's per-instance
- * {@code EXTENDED_NETTY_CHANNEL_HANDLER} option; its engine trusts only the configured trust store
- * and a {@link MemberTrustManager} refuses any peer whose certificate names no member.
+ * {@link SslHandler} through bolt's per-instance {@code EXTENDED_NETTY_CHANNEL_HANDLER} option
+ * (first on opened channels; on accepted ones after the {@link ConnectionLimit}, see
+ * {@link ServerGuards}); its engine trusts only the configured trust store and a
+ * {@link MemberTrustManager} refuses any peer whose certificate names no member (or, as a client,
+ * is no operator). The key and trust store files are re-read when they change, for new connections.
  */
 public final class TransportSecurity {
     /**
@@ -49,21 +56,28 @@ public final class TransportSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportSecurity.class);
 
-    private final SSLContext context;
     private final TlsConfig config;
+    private final Supplier<Set<String>> members;
     private final String name;
     private final AtomicLong refusedHandshakes = new AtomicLong();
+    private final AtomicLong reloads = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+    private volatile Loaded loaded;
     private volatile boolean nodeClientSecured;
 
-    private TransportSecurity(SSLContext context, TlsConfig config, String name) {
-        this.context = context;
+    /** An SSL context and the modification times of the store files it was built from. */
+    private record Loaded(SSLContext context, FileTime keyStoreModified, FileTime trustStoreModified) {
+    }
+
+    private TransportSecurity(TlsConfig config, Supplier<Set<String>> members, String name, Loaded loaded) {
         this.config = config;
+        this.members = members;
         this.name = name;
+        this.loaded = loaded;
     }
 
     /**
-     * Opens the key and trust stores.
+     * Opens the key and trust stores (and the CRL file, if any).
      *
      * @param members the lower-case hosts a peer certificate may name, read at every handshake
      *     (membership changes)
@@ -72,23 +86,65 @@ public final class TransportSecurity {
      */
     public static TransportSecurity of(TlsConfig config, Supplier<Set<String>> members, String name) {
         try {
-            KeyStore keys = load(config.keyStore(), config.keyStoreType(), config.keyStorePassword());
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, config.keyStorePassword());
-            KeyStore trusted = load(config.trustStore(), config.trustStoreType(), config.trustStorePassword());
-            if (trusted.size() == 0) {
-                throw new IllegalArgumentException("trust store " + config.trustStore() + " holds no certificate");
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trusted);
-            X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members)},
-                    null);
-            return new TransportSecurity(context, config, name);
+            return new TransportSecurity(config, members, name, load(config, members));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS from " + config + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Loaded load(TlsConfig config, Supplier<Set<String>> members)
+            throws GeneralSecurityException, IOException {
+        FileTime keyStoreModified = Files.getLastModifiedTime(config.keyStore());
+        FileTime trustStoreModified = Files.getLastModifiedTime(config.trustStore());
+        KeyStore keys = load(config.keyStore(), config.keyStoreType(), config.keyStorePassword());
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, config.keyStorePassword());
+        KeyStore trusted = load(config.trustStore(), config.trustStoreType(), config.trustStorePassword());
+        if (trusted.size() == 0) {
+            throw new IllegalArgumentException("trust store " + config.trustStore() + " holds no certificate");
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trusted);
+        X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+        SSLContext context = SSLContext.getInstance("TLS");
+        RevocationList revoked = config.crlFile().map(file -> new RevocationList(file,
+                List.of(pkix.getAcceptedIssuers()))).orElse(null);
+        context.init(kmf.getKeyManagers(),
+                new javax.net.ssl.TrustManager[] {new MemberTrustManager(pkix, members, revoked)}, null);
+        return new Loaded(context, keyStoreModified, trustStoreModified);
+    }
+
+    /**
+     * The context for a new connection: rebuilt first if the key or trust store file changed
+     * (modification time) since it was built, so rotated certificates and CA bundles take effect
+     * for new connections without a restart. A changed file that cannot be loaded (e.g. half
+     * written) is logged at WARN and tried again at the next connection; the previous context
+     * stays in use meanwhile.
+     */
+    private SSLContext context() {
+        Loaded current = loaded;
+        try {
+            if (!Files.getLastModifiedTime(config.keyStore()).equals(current.keyStoreModified())
+                    || !Files.getLastModifiedTime(config.trustStore()).equals(current.trustStoreModified())) {
+                synchronized (this) {
+                    if (loaded == current) {
+                        loaded = load(config, members);
+                        long count = reloads.incrementAndGet();
+                        LOG.info("{}: TLS key material reloaded from {} and {} (reload {})", name, config.keyStore(),
+                                config.trustStore(), count);
+                    }
+                }
+            }
+        } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+            warnings.warn("tls-reload", "{}: TLS stores changed but cannot be loaded; the previous ones stay in use: {}",
+                    name, String.valueOf(e));
+        }
+        return loaded.context();
+    }
+
+    /** Times the key material was reloaded after a store file changed, since start. */
+    public long reloads() {
+        return reloads.get();
     }
 
     private static KeyStore load(java.nio.file.Path path, String type, char[] password)
@@ -100,9 +156,13 @@ public final class TransportSecurity {
         return store;
     }
 
-    /** Makes a bolt server require client certificates of members on every accepted connection. */
-    public void secure(com.alipay.remoting.rpc.RpcServer server) {
-        server.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(false));
+    /**
+     * The handlers that make one accepted channel require a client certificate of a member or an
+     * operator: the {@link SslHandler} and the watcher that counts refusals and records the
+     * connection's role. {@link ServerGuards} places them.
+     */
+    List<ChannelHandler> serverHandlers() {
+        return List.of(new SslHandler(engine(false)), new HandshakeWatcher(false));
     }
 
     /** Config helper securing every connection a jraft client opens; works through any factory that passes it on. */
@@ -114,14 +174,15 @@ public final class TransportSecurity {
         if (!(client instanceof BoltRpcClient)) {
             throw new IllegalStateException("cannot secure " + client.getClass().getName() + ": only bolt clients are supported");
         }
-        ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, handlers(true));
+        ((BoltRpcClient) client).getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER,
+                clientHandlers());
     }
 
-    private ExtendedNettyChannelHandler handlers(boolean clientMode) {
+    private ExtendedNettyChannelHandler clientHandlers() {
         return new ExtendedNettyChannelHandler() {
             @Override
             public List<ChannelHandler> frontChannelHandlers() {
-                return List.of(new SslHandler(engine(clientMode)), new HandshakeWatcher(clientMode));
+                return List.of(new SslHandler(engine(true)), new HandshakeWatcher(true));
             }
 
             @Override
@@ -141,6 +202,9 @@ public final class TransportSecurity {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && !clientMode) {
+                recordRole(ctx);
+            }
             if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 long count = refusedHandshakes.incrementAndGet();
                 warnings.warn(clientMode ? "tls-refused-out" : "tls-refused-in",
@@ -148,6 +212,16 @@ public final class TransportSecurity {
                         ctx.channel().remoteAddress(), count, String.valueOf(done.cause()));
             }
             ctx.fireUserEventTriggered(event);
+        }
+
+        /** Keeps the client's role and names on bolt's connection, where {@link RoleCheckingRpcServer} reads it. */
+        private void recordRole(ChannelHandlerContext ctx) throws CertificateException, SSLPeerUnverifiedException {
+            Connection connection = ctx.channel().attr(Connection.CONNECTION).get();
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (connection != null && ssl != null) {
+                java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                connection.setAttribute(PeerRole.CONNECTION_ATTRIBUTE, PeerRole.Peer.of((X509Certificate) chain[0]));
+            }
         }
 
         @Override
@@ -163,7 +237,7 @@ public final class TransportSecurity {
     }
 
     SSLEngine engine(boolean clientMode) {
-        SSLEngine engine = context.createSSLEngine();
+        SSLEngine engine = context().createSSLEngine();
         engine.setUseClientMode(clientMode);
         if (!clientMode) {
             engine.setNeedClientAuth(true);

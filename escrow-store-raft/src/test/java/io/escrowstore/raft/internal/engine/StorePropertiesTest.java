@@ -137,6 +137,7 @@ class StorePropertiesTest {
         "election-timeout     | 10ms",
         "max-in-flight        | 0",
         "snapshot-log-entries | 50",
+        "max-frame-bytes      | 1024",
         "tls-protocols        | SSLv3",
     })
     void outOfRangeValueMessageNamesTheKeyNotTheBuilderField(String key, String value) {
@@ -164,6 +165,32 @@ class StorePropertiesTest {
                 .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
                         e -> assertThat(e.key()).isEqualTo("unsafe-plaintext"))
                 .hasMessage("tls-key-store and unsafe-plaintext exclude each other: choose one");
+    }
+
+    @Test
+    void adminCommandsOverTlsUseTheOperatorKeyStoreWithTheGroupsTrustStore() {
+        Map<String, String> values = new HashMap<>(Map.of("tls-key-store", "member.p12", "tls-key-store-password",
+                "x", "tls-trust-store", "t.p12", "tls-trust-store-password", "y", "tls-operator-key-store",
+                "operator.p12", "tls-operator-key-store-password", "z"));
+
+        var tls = StoreProperties.operatorTls(values).orElseThrow();
+
+        assertThat(tls.keyStore()).isEqualTo(Path.of("operator.p12"));
+        assertThat(tls.keyStorePassword()).containsExactly('z');
+        assertThat(tls.trustStore()).isEqualTo(Path.of("t.p12"));
+        assertThat(tls.trustStorePassword()).containsExactly('y');
+    }
+
+    @Test
+    void adminCommandsOverTlsWithoutAnOperatorKeyStoreAreRefused() {
+        Map<String, String> values = Map.of("tls-key-store", "member.p12", "tls-key-store-password", "x",
+                "tls-trust-store", "t.p12", "tls-trust-store-password", "y");
+
+        assertThatThrownBy(() -> StoreProperties.operatorTls(values))
+                .isInstanceOfSatisfying(StoreProperties.InvalidValueException.class,
+                        e -> assertThat(e.key()).isEqualTo("tls-operator-key-store"))
+                .hasMessageContaining("operator certificate");
+        assertThat(StoreProperties.operatorTls(Map.of())).as("plaintext").isEmpty();
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,6 +23,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -45,6 +49,30 @@ final class TestCertificates {
                     new GeneralNames(new GeneralName(GeneralName.iPAddress, ip)));
             return new Identity(leaf, cert, this);
         }
+
+        /** Writes a DER CRL of this CA revoking {@code revoked} to {@code file}. */
+        void writeCrl(Path file, X509Certificate... revoked) {
+            Instant now = Instant.now();
+            X509v2CRLBuilder builder = new X509v2CRLBuilder(new X500Name("CN=" + name), Date.from(now));
+            builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+            for (X509Certificate certificate : revoked) {
+                builder.addCRLEntry(certificate.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+            }
+            try {
+                Files.write(file, builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                        .getEncoded());
+            } catch (IOException | OperatorCreationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** An operator's certificate: the operator role URI as its only SAN, {@code name} as CN. */
+        Identity issueOperator(String name) {
+            KeyPair leaf = ecKeys();
+            X509Certificate cert = sign(new X500Name("CN=" + name), leaf, new X500Name("CN=" + this.name), keys, false,
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, PeerRole.OPERATOR_URI)));
+            return new Identity(leaf, cert, this);
+        }
     }
 
     /** A member's key pair and certificate, with the CA it trusts. */
@@ -56,28 +84,54 @@ final class TestCertificates {
 
         /** As {@link #write(Path)}, but trusting {@code trusted} (e.g. an intruder that knows the group's CA). */
         TlsConfig write(Path dir, Ca trusted) {
+            Path keyPath = dir.resolve("member.p12");
+            Path trustPath = dir.resolve("trust.p12");
+            writeKeyStore(keyPath);
+            writeTrustStore(trustPath, trusted);
+            return TlsConfig.builder().keyStore(keyPath, PASSWORD).trustStore(trustPath, PASSWORD).build();
+        }
+
+        /** (Re)writes a PKCS12 key store holding this identity at {@code file}, replacing it atomically. */
+        void writeKeyStore(Path file) {
             try {
-                Files.createDirectories(dir);
                 KeyStore keyStore = KeyStore.getInstance("PKCS12");
                 keyStore.load(null, null);
                 keyStore.setKeyEntry("member", keys.getPrivate(), PASSWORD,
                         new Certificate[] {certificate, ca.certificate()});
-                KeyStore trustStore = KeyStore.getInstance("PKCS12");
-                trustStore.load(null, null);
-                trustStore.setCertificateEntry("group-ca", trusted.certificate());
-                Path keyPath = dir.resolve("member.p12");
-                Path trustPath = dir.resolve("trust.p12");
-                try (OutputStream out = Files.newOutputStream(keyPath)) {
-                    keyStore.store(out, PASSWORD);
-                }
-                try (OutputStream out = Files.newOutputStream(trustPath)) {
-                    trustStore.store(out, PASSWORD);
-                }
-                return TlsConfig.builder().keyStore(keyPath, PASSWORD).trustStore(trustPath, PASSWORD).build();
+                replace(file, keyStore);
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** (Re)writes a PKCS12 trust store holding the certificates of {@code trusted}, replacing it atomically. */
+    static void writeTrustStore(Path file, Ca... trusted) {
+        try {
+            KeyStore trustStore = KeyStore.getInstance("PKCS12");
+            trustStore.load(null, null);
+            for (Ca ca : trusted) {
+                trustStore.setCertificateEntry(ca.name(), ca.certificate());
+            }
+            replace(file, trustStore);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes next to {@code file}, then renames over it, with a modification time later than the old one's. */
+    private static void replace(Path file, KeyStore store) throws GeneralSecurityException, IOException {
+        Files.createDirectories(file.getParent());
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        try (OutputStream out = Files.newOutputStream(next)) {
+            store.store(out, PASSWORD);
+        }
+        FileTime modified = FileTime.from(Instant.now());
+        if (Files.exists(file) && Files.getLastModifiedTime(file).compareTo(modified) >= 0) {
+            modified = FileTime.from(Files.getLastModifiedTime(file).toInstant().plusMillis(1));
+        }
+        Files.setLastModifiedTime(next, modified);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static Ca ca(String name) {

@@ -9,6 +9,9 @@ import io.escrowstore.Member;
 import io.escrowstore.ReadConsistency;
 import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.proto.EscrowProto.AdminRequest;
+import io.escrowstore.raft.proto.EscrowProto.AdminResponse;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +36,7 @@ import io.escrowstore.raft.StateDigest;
 import io.escrowstore.raft.TimeSource;
 import io.escrowstore.raft.TlsConfig;
 import io.escrowstore.raft.internal.admin.AdminClient;
+import io.escrowstore.raft.internal.admin.NodeAdminClient;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.routing.ForwardClient;
 import io.escrowstore.raft.internal.support.Deadline;
@@ -106,6 +110,122 @@ class TlsClusterTest {
     @Test
     void plaintextNodeCannotTalkToTlsMembers() {
         assertIntruderChangesNothing(new Member("127.0.0.5", ClusterAdminSingleNodeTest.freePort()), null);
+    }
+
+    @Test
+    void memberCertificateCannotChangeTheGroupButAnOperatorCertificateCan() throws Exception {
+        StoreStatus before = leader().orElseThrow().status();
+        Member leader = before.leader().orElseThrow();
+        Member next = before.members().stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow();
+        AdminRequest transfer = AdminRequest.newBuilder().setGroup(raftGroup)
+                .setKind(AdminRequest.Kind.TRANSFER_LEADERSHIP).setMember(next.toString()).setTimeoutMillis(5_000)
+                .build();
+        long refusedBefore = refusedRequests();
+
+        // a key of a member host (a compromised replica) asks the leader directly
+        AdminResponse refused = sendAdmin(groupCa.issue("127.0.0.2").write(dir.resolve("certs-member-admin")),
+                leader, transfer);
+        assertThat(refused.getStatus()).isEqualTo(AdminResponse.Status.INVALID);
+        assertThat(refused.getError()).contains("needs an operator certificate");
+        assertThat(refusedRequests()).isGreaterThan(refusedBefore);
+        assertThat(leader().orElseThrow().status().leader()).contains(leader);
+
+        AdminResponse done = sendAdmin(groupCa.issueOperator("operator").write(dir.resolve("certs-operator-admin")),
+                leader, transfer);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(AdminResponse.Status.OK);
+        await().atMost(WAIT).until(() -> leader().map(m -> m.status().self().equals(next)).orElse(false));
+    }
+
+    @Test
+    void operatorToolAskingAFollowerHasTheLeaderMakeTheChange() throws Exception {
+        StoreStatus before = leader().orElseThrow().status();
+        Member leader = before.leader().orElseThrow();
+        List<Member> followers = before.members().stream().filter(m -> !m.equals(leader)).toList();
+        TlsConfig operator = groupCa.issueOperator("operator").write(dir.resolve("certs-operator-tool"));
+        try (NodeAdminClient tool = NodeAdminClient.connect(followers.get(0), raftGroup, Optional.of(operator),
+                Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3"))) {
+            NodeAdminClient.Answer answer = tool.transferLeadership(followers.get(1), Duration.ofSeconds(5));
+            assertThat(answer.outcome()).as(answer.text()).isEqualTo(NodeAdminClient.Outcome.DONE);
+        }
+        await().atMost(WAIT).until(() -> leader().map(m -> m.status().self().equals(followers.get(1))).orElse(false));
+    }
+
+    @Test
+    void connectionFloodIsBoundedAndTheGroupKeepsServingClaims() throws Exception {
+        RaftPaymentStore target = leader().orElseThrow();
+        Member address = target.status().self();
+        int openBefore = target.openConnections();
+        List<Socket> flood = new ArrayList<>();
+        try {
+            // 300 connections that never start their handshake, from an address no member uses
+            for (int i = 0; i < 300; i++) {
+                flood.add(new Socket(InetAddress.getByName(address.host()), address.port(),
+                        InetAddress.getByName("127.0.0.9"), 0));
+            }
+            await().atMost(WAIT).until(() -> target.refusedConnections() >= 300 - 32);
+            assertThat(target.openConnections()).as("open connections stay bounded")
+                    .isLessThanOrEqualTo(openBefore + 32);
+
+            RaftPaymentStore follower = members.stream().filter(m -> !m.status().isLeader()).findFirst().orElseThrow();
+            follower.syncFromChain(RaftPaymentStoreTest.chain(3));
+            assertThat(follower.claim(RaftPaymentStoreTest.claim(3, 10))).as("a claim forwarded during the flood")
+                    .isInstanceOf(Accepted.class);
+            AdminResponse status = sendAdmin(groupCa.issueOperator("operator").write(dir.resolve("certs-flood")),
+                    address, AdminRequest.newBuilder().setGroup(raftGroup).setKind(AdminRequest.Kind.DESCRIBE)
+                            .setTimeoutMillis(5_000).build());
+            assertThat(status.getStatus()).as("a new connection's handshake during the flood")
+                    .isEqualTo(AdminResponse.Status.OK);
+        } finally {
+            for (Socket socket : flood) {
+                socket.close();
+            }
+        }
+        await().atMost(WAIT).until(() -> target.openConnections() <= openBefore);
+    }
+
+    @Test
+    void operatorCertificateCannotForwardOrTakePartInRaft() throws Exception {
+        StoreStatus before = leader().orElseThrow().status();
+        List<StateDigest> digests = members.stream().map(RaftPaymentStore::stateDigest).toList();
+        long refusedBefore = refusedRequests();
+        TlsConfig operator = groupCa.issueOperator("operator").write(dir.resolve("certs-operator-raft"));
+        TransportSecurity security = TransportSecurity.of(operator,
+                () -> Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3"), "operator");
+        Member node = new Member("127.0.0.6", ClusterAdminSingleNodeTest.freePort());
+        List<Member> claimed = new ArrayList<>(before.members());
+        claimed.add(node);
+        try (RaftPaymentStore operatorNode = RaftPaymentStore.open(config(node, claimed, operator).build());
+                ForwardClient forward = new ForwardClient(raftGroup, executor, security.clientHelper())) {
+            byte[] claim = Commands.claim(RaftPaymentStoreTest.claim(1, 500));
+            ForwardClient.Sent forwarded = forward.forward(before.leader().orElseThrow(), claim,
+                    Commands.batchKey(Commands.decode(ByteBuffer.wrap(claim))),
+                    Deadline.after(TimeSource.SYSTEM, Duration.ofSeconds(2))).get(10, TimeUnit.SECONDS);
+            assertThat(forwarded.response() == null || forwarded.response().error().startsWith("forward to "))
+                    .as("forwarded claim answered: %s", forwarded).isTrue();
+            // the operator-keyed node keeps asking for votes; each request is refused for its role
+            await().atMost(WAIT).until(() -> refusedRequests() >= refusedBefore + 4);
+            assertThat(operatorNode.status().leader()).isEmpty();
+        }
+        StoreStatus after = leader().orElseThrow().status();
+        assertThat(after.term()).as("no election was caused").isEqualTo(before.term());
+        assertThat(after.members()).isEqualTo(before.members());
+        for (int i = 0; i < members.size(); i++) {
+            assertThat(members.get(i).stateDigest().sameStateAs(digests.get(i))).isTrue();
+        }
+    }
+
+    private AdminResponse sendAdmin(TlsConfig tls, Member target, AdminRequest request) throws Exception {
+        TransportSecurity security = TransportSecurity.of(tls, () -> Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3"),
+                "admin-test");
+        try (AdminClient admin = new AdminClient(executor, security.clientHelper())) {
+            AdminClient.Sent sent = admin.send(target, request, 10_000).get(20, TimeUnit.SECONDS);
+            assertThat(sent.response()).as("answered: %s", sent).isNotNull();
+            return sent.response();
+        }
+    }
+
+    private long refusedRequests() {
+        return members.stream().mapToLong(RaftPaymentStore::refusedForRole).sum();
     }
 
     /** Starts {@code intruder} as a would-be member and sends a forward and an ADD_MEMBER of itself. */
