@@ -1,6 +1,5 @@
 package io.escrowstore.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.alipay.sofa.jraft.NodeManager;
@@ -62,8 +61,12 @@ class DiskFaultSuiteTest {
         follower = run.cluster.follower();
         run.failDisk(follower, DiskFaults::failSnapshotSaves);
         int snapshotting = follower;
-        assertThat(catchThrowable(() -> run.cluster.node(snapshotting).snapshot().join()))
-                .as("snapshot on a failing disk").isInstanceOf(CompletionException.class);
+        // jraft answers a snapshot request at once, writing nothing, while the node has applied
+        // nothing since its last snapshot (as right after it installed one); ask until a save is
+        // really attempted, which must fail
+        Await.until(STOP_TIMEOUT, () -> "a snapshot on node " + snapshotting + "'s failing disk to fail",
+                () -> catchThrowable(() -> run.cluster.node(snapshotting).snapshot().join())
+                        instanceof CompletionException);
         awaitStopped(run, follower);
         run.awaitAccepted(50);
         reopenHealed(run, follower);
