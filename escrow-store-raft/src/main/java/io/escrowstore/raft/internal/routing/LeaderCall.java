@@ -63,7 +63,7 @@ public abstract class LeaderCall<T> {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final LeaderCalls loop;
     /** Why the last attempt did not end the call, for the answer at the deadline. */
-    public volatile String lastReason = "no attempt finished";
+    protected volatile String lastReason = "no attempt finished";
     /** A leader named by the last refusal, tried first by the next attempt. */
     private volatile Member hint;
 
