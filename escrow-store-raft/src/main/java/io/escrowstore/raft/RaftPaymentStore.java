@@ -78,6 +78,7 @@ import io.escrowstore.raft.internal.ledger.Results;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
 import io.escrowstore.raft.internal.reads.LinearizableReader;
 import io.escrowstore.raft.internal.reads.Readiness;
+import io.escrowstore.raft.internal.replication.Answering;
 import io.escrowstore.raft.internal.replication.Leaders;
 import io.escrowstore.raft.internal.replication.LogClock;
 import io.escrowstore.raft.internal.replication.Members;
@@ -118,6 +119,8 @@ import io.escrowstore.raft.internal.transport.TransportSecurity;
  * Raft port is unauthenticated and the node says so at WARN when it starts.
  */
 public final class RaftPaymentStore implements PaymentStore {
+    /** Set on a thread while it waits in {@link #claim}: its call's future has no other dependent. */
+    private static final ThreadLocal<Boolean> BLOCKED_IN_CLAIM = new ThreadLocal<>();
     private static final Logger LOG = LoggerFactory.getLogger(RaftPaymentStore.class);
     /** Submission stamps remembered: of this many recent requests, and of as many that ended indeterminate. */
     private static final int REMEMBERED_STAMPS = 100_000;
@@ -333,7 +336,24 @@ public final class RaftPaymentStore implements PaymentStore {
     @Override
     public CompletableFuture<ClaimResult> claimAsync(ClaimRequest request) {
         Objects.requireNonNull(request, "request");
-        return mutate("claim", request.requestId(), Commands.claim(request), Results::claimResult);
+        Answering answering = BLOCKED_IN_CLAIM.get() == Boolean.TRUE ? Answering.WHERE_LEARNED : Answering.ON_EXECUTOR;
+        return mutate("claim", request.requestId(), Commands.claim(request), Results::claimResult, answering);
+    }
+
+    /**
+     * Blocking twin of {@link #claimAsync}, with the same answers and exceptions. Its future is
+     * seen by nobody but the waiting caller, so the leader wakes the caller from the thread that
+     * applied the claim instead of handing the answer to the callback executor first: one thread
+     * wake-up less per claim decided on this node.
+     */
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+        BLOCKED_IN_CLAIM.set(Boolean.TRUE);
+        try {
+            return PaymentStore.super.claim(request);
+        } finally {
+            BLOCKED_IN_CLAIM.remove();
+        }
     }
 
     @Override
@@ -449,8 +469,15 @@ public final class RaftPaymentStore implements PaymentStore {
      */
     private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
             Function<CommandResult, T> decode) {
+        return mutate(operation, requestId, command, decode, Answering.ON_EXECUTOR);
+    }
+
+    /** @param answering where the leader may complete the call ({@link RequestRouter#submit}) */
+    private <T> CompletableFuture<T> mutate(String operation, RequestId requestId, byte[] command,
+            Function<CommandResult, T> decode, Answering answering) {
         long stamp = stamps.stampFor(operation, requestId);
-        CompletableFuture<T> call = admitted(operation, () -> router.submit(requestId, Commands.stamped(command, stamp))
+        CompletableFuture<T> call = admitted(operation, () -> router.submit(requestId, Commands.stamped(command, stamp),
+                answering)
                 .whenComplete((result, error) -> {
                     if (error instanceof IndeterminateOutcomeException
                             || error != null && error.getCause() instanceof IndeterminateOutcomeException) {

@@ -35,7 +35,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +71,8 @@ public class RaftPaymentStoreTest {
         assertThat(options.getRaftOptions().isEnableLogEntryChecksum()).isTrue();
         assertThat(options.getRaftOptions().getReadOnlyOptions()).isEqualTo(ReadOnlyOption.ReadOnlySafe);
         assertThat(options.isDisableCli()).isTrue();
+        assertThat(options.getRpcProcessorThreadPoolSize() / 3).as("Raft RPC callback threads: one per core")
+                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
         assertThat(options.getServiceFactory().createRaftMetaStorage("meta", options.getRaftOptions()))
                 .as("term/vote writes that stop the node when they fail").isInstanceOf(DurableMetaStorage.class);
     }
@@ -182,6 +189,60 @@ public class RaftPaymentStoreTest {
                 .withCauseInstanceOf(StoreClosedException.class);
         assertThat(pending.isCompletedExceptionally()).isTrue();
         assertThatThrownBy(pending::join).isInstanceOf(CompletionException.class);
+    }
+
+    @Test
+    void aBlockingClaimIsWokenByTheLeaderWhileAsynchronousAnswersWaitForTheCallbackExecutor() throws Exception {
+        GatedExecutor callbacks = new GatedExecutor();
+        try {
+            store = RaftPaymentStore.open(config(freePort()).toBuilder().callbackExecutor(callbacks).build());
+            store.awaitReady(Duration.ofSeconds(20));
+            store.syncFromChain(chain(1));
+            store.syncFromChain(chain(2));
+            callbacks.close();
+
+            var blocking = CompletableFuture.supplyAsync(() -> store.claim(claim(1, 10)));
+            assertThat(blocking).succeedsWithin(Duration.ofSeconds(10)).isInstanceOf(Accepted.class);
+
+            var async = store.claimAsync(claim(2, 10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.channel(ChannelId.of(2), ReadConsistency.LOCAL)
+                    .orElseThrow().authorizedAmount().equals(BigInteger.TEN));
+            assertThat(async).as("applied, but its answer waits for the callback executor").isNotDone();
+            var answeredOn = async.thenApply(result -> Thread.currentThread().getName());
+            callbacks.open();
+            assertThat(answeredOn).succeedsWithin(Duration.ofSeconds(10)).asString().startsWith(GatedExecutor.THREADS);
+            assertThat(async.join()).isInstanceOf(Accepted.class);
+        } finally {
+            callbacks.open();
+            callbacks.pool.shutdown();
+        }
+    }
+
+    /** A callback executor that holds its tasks while closed and runs them on its pool once opened. */
+    private static final class GatedExecutor implements Executor {
+        static final String THREADS = "gated-callback";
+        final ExecutorService pool = Executors.newFixedThreadPool(2, task -> new Thread(task, THREADS));
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean closed;
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (closed) {
+                held.add(task);
+            } else {
+                pool.execute(task);
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        synchronized void open() {
+            closed = false;
+            held.forEach(pool::execute);
+            held.clear();
+        }
     }
 
     private RaftStoreConfig config(int port) {

@@ -4,27 +4,44 @@ import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import io.escrowstore.raft.proto.EscrowProto.CommandResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.escrowstore.raft.internal.support.Handoff;
 
 /**
  * Completion of one proposed entry and its commands. The state machine hands it the results on
- * the FSM thread; jraft runs it with an error when the entry failed. Either way the answers are
- * completed on the store's executor, never on a Raft thread, after {@code onDone} has run.
+ * the FSM thread; jraft runs it with an error when the entry failed. Either way {@code onDone}
+ * runs first, on that thread, so the proposer may send its next entry at once; then each answer
+ * is completed as its proposal asked ({@link Answering}): the {@link Answering#WHERE_LEARNED}
+ * ones right there, the others together in one task on the store's executor, never on a Raft
+ * thread.
  *
  * <p>Only {@link RaftError#EBUSY} proves the entry was never appended (leader overloaded or
  * transferring leadership); every other failure ("leader stepped down", shutdown) may hide an
  * entry that still commits, so it is reported as indeterminate.
  */
 final class CommandClosure implements Closure {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandClosure.class);
+
+    /** The answer a proposal waits on, and the thread it asked to be completed on. */
+    record Answer(CompletableFuture<Outcome> future, Answering answering) {
+    }
+
     private final Executor executor;
-    private final List<CompletableFuture<Outcome>> answers;
+    private final List<Answer> answers;
     private final Runnable onDone;
 
-    /** @param answers one per command of the entry, in its order */
-    CommandClosure(Executor executor, List<CompletableFuture<Outcome>> answers, Runnable onDone) {
+    /**
+     * @param answers one per command of the entry, in its order
+     * @param onDone frees the proposer's slot for this entry; runs on the thread that completes
+     *     the entry, a Raft thread included, so it must neither block nor throw
+     */
+    CommandClosure(Executor executor, List<Answer> answers, Runnable onDone) {
         this.executor = executor;
         this.answers = answers;
         this.onDone = onDone;
@@ -37,11 +54,7 @@ final class CommandClosure implements Closure {
                     + answers.size() + " commands"));
             return;
         }
-        completeOffThread(() -> {
-            for (int i = 0; i < answers.size(); i++) {
-                answers.get(i).complete(Outcomes.applied(results.get(i)));
-            }
-        });
+        deliver(i -> Outcomes.applied(results.get(i)));
     }
 
     /** Called by the state machine when the entry as a whole was invalid: every command gets {@code result}. */
@@ -61,13 +74,27 @@ final class CommandClosure implements Closure {
     }
 
     private void completeAll(Outcome response) {
-        completeOffThread(() -> answers.forEach(answer -> answer.complete(response)));
+        deliver(i -> response);
     }
 
-    private void completeOffThread(Runnable completion) {
-        Handoff.run(executor, () -> {
+    private void deliver(IntFunction<Outcome> outcome) {
+        try {
             onDone.run();
-            completion.run();
-        });
+        } catch (RuntimeException e) {
+            LOG.error("freeing the proposer's slot after an entry failed; its answers are still delivered", e);
+        }
+        List<Runnable> onExecutor = new ArrayList<>(0);
+        for (int i = 0; i < answers.size(); i++) {
+            Answer answer = answers.get(i);
+            Outcome response = outcome.apply(i);
+            if (answer.answering() == Answering.WHERE_LEARNED) {
+                answer.future().complete(response);
+            } else {
+                onExecutor.add(() -> answer.future().complete(response));
+            }
+        }
+        if (!onExecutor.isEmpty()) {
+            Handoff.run(executor, () -> onExecutor.forEach(Runnable::run));
+        }
     }
 }

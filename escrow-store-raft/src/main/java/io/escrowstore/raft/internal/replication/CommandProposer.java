@@ -17,6 +17,7 @@ public interface CommandProposer {
      * Answers APPLIED only once the command's entry committed and was applied.
      *
      * @param batchKey {@link Commands#batchKey} of the command
+     * @param answering which thread completes the answer
      */
-    CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey);
+    CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey, Answering answering);
 }

@@ -56,18 +56,19 @@ public final class Proposer implements CommandProposer {
 
     /**
      * Proposes a decoded and validated {@code command} in this leader's next entry, stamped with
-     * its clock and deduplication window, or answers NOT_LEADER without proposing.
+     * its clock and deduplication window, or answers NOT_LEADER without proposing (on the calling
+     * thread, whatever {@code answering} says).
      *
      * @param batchKey {@link Commands#batchKey} of the command
      */
     @Override
-    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey) {
+    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey, Answering answering) {
         if (!leads()) {
             return CompletableFuture.completedFuture(Outcomes.notLeader(Leaders.of(node.get())));
         }
-        Proposal proposal = new Proposal(command, batchKey, new CompletableFuture<>());
+        Proposal proposal = new Proposal(command, batchKey, new CommandClosure.Answer(new CompletableFuture<>(), answering));
         batcher.add(proposal);
-        return proposal.answer();
+        return proposal.answer().future();
     }
 
     /**
@@ -104,16 +105,20 @@ public final class Proposer implements CommandProposer {
         if (local == null || term < 0) {
             // lost leadership while these waited: never proposed, so the caller may try elsewhere
             Outcome notLeader = Outcomes.notLeader(Leaders.of(local));
-            batch.forEach(p -> p.answer().complete(notLeader));
+            batch.forEach(p -> p.answer().future().complete(notLeader));
             batcher.done();
             return;
         }
-        List<CompletableFuture<Outcome>> answers = batch.stream().map(Proposal::answer).toList();
+        List<CommandClosure.Answer> answers = batch.stream().map(Proposal::answer).toList();
         CommandClosure closure = new CommandClosure(executor, answers, batcher::done);
         byte[] entry = Commands.entry(batch.stream().map(Proposal::command).toList(), stampNow());
         Task task = new Task(ByteBuffer.wrap(entry), closure);
         task.setExpectedTerm(term);
-        local.apply(task);
+        try {
+            local.apply(task);
+        } catch (IllegalStateException shuttingDown) {
+            // jraft has already handed the closure ENODESHUTDOWN: it answers the batch and frees the slot
+        }
     }
 
     /** The stamp of an entry this leader proposes now: its clock and its deduplication window. */
@@ -121,7 +126,7 @@ public final class Proposer implements CommandProposer {
         return template.toBuilder().setLeaderTimeMillis(clock.getAsLong()).build();
     }
 
-    private record Proposal(byte[] command, ByteString batchKey, CompletableFuture<Outcome> answer)
+    private record Proposal(byte[] command, ByteString batchKey, CommandClosure.Answer answer)
             implements CommandBatcher.Queued {
     }
 }

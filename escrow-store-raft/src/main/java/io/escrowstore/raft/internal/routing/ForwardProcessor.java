@@ -7,10 +7,12 @@ import io.escrowstore.raft.proto.EscrowProto.Command;
 import io.escrowstore.raft.proto.EscrowProto.ForwardReply;
 import io.escrowstore.raft.proto.EscrowProto.ForwardRequest;
 import io.escrowstore.raft.proto.EscrowProto.ForwardResponse;
+import io.escrowstore.raft.internal.replication.Answering;
 import io.escrowstore.raft.internal.replication.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -27,6 +29,12 @@ import io.escrowstore.raft.internal.support.RateLimitedLog;
  * of, one answer per command in the request's order. A malformed command is refused before it is
  * proposed (the others of its request go ahead), counted, and logged at most once per 10 s with
  * the number suppressed meanwhile.
+ *
+ * <p>Requests are served on the transport's I/O thread that read them ({@link #executor()}): serving
+ * one only decodes its commands and queues them for the next log entry (or a read-index round),
+ * which never blocks, so a hand-off to a request pool would cost a thread wake-up per forwarded batch
+ * and buy nothing. For the same reason the answers are taken where the leader learns them
+ * ({@link Answering#WHERE_LEARNED}): the reply is sent from the thread that applied the entry.
  */
 public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardProcessor.class);
@@ -75,7 +83,7 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
             return CompletableFuture.completedFuture(refused(ctx, e.getMessage()));
         }
         CompletableFuture<Outcome> answer = command.hasReadIndex() ? readIndex.confirm()
-                : proposer.propose(encoded.toByteArray(), Commands.batchKey(command));
+                : proposer.propose(encoded.toByteArray(), Commands.batchKey(command), Answering.WHERE_LEARNED);
         return answer.exceptionally(error -> Outcomes.indeterminate(String.valueOf(error)));
     }
 
@@ -98,6 +106,12 @@ public final class ForwardProcessor implements RpcProcessor<ForwardRequest> {
     @Override
     public String interest() {
         return ForwardRequest.class.getName();
+    }
+
+    /** Runs each request where the transport read it; see the class comment. */
+    @Override
+    public Executor executor() {
+        return Runnable::run;
     }
 
     public long badRequests() {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.reads.LeaderReadIndex;
+import io.escrowstore.raft.internal.replication.Answering;
 import io.escrowstore.raft.internal.replication.Leaders;
 import io.escrowstore.raft.internal.replication.CommandProposer;
 import io.escrowstore.raft.internal.replication.Outcome;
@@ -67,9 +68,18 @@ public final class RequestRouter {
         this.stats = stats;
     }
 
-    /** Runs {@code submission} (as made by {@link Commands#stamped}) on the leader; completes within the request timeout. */
-    public CompletableFuture<CommandResult> submit(RequestId requestId, Commands.Submission submission) {
-        return start(new Call(requestId, submission.command(), submission.batchKey(), Deadline.after(calls.clock(), timeout)));
+    /**
+     * Runs {@code submission} (as made by {@link Commands#stamped}) on the leader; completes within the
+     * request timeout.
+     *
+     * @param answering {@link Answering#WHERE_LEARNED} only if every dependent of the returned future
+     *     is the store's own non-blocking code or a caller blocked waiting for it: the future may then
+     *     be completed on the leader's Raft thread that applied the command
+     */
+    public CompletableFuture<CommandResult> submit(RequestId requestId, Commands.Submission submission,
+            Answering answering) {
+        return start(new Call(requestId, submission.command(), submission.batchKey(),
+                Deadline.after(calls.clock(), timeout), answering));
     }
 
     /**
@@ -81,7 +91,7 @@ public final class RequestRouter {
      * @param deadline the deadline of the read that asks
      */
     public CompletableFuture<Long> readIndex(Deadline deadline) {
-        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY, deadline)).thenApply(result -> {
+        return start(new Call(null, Commands.readIndex(), ByteString.EMPTY, deadline, Answering.ON_EXECUTOR)).thenApply(result -> {
             if (result.getOutcomeCase() != CommandResult.OutcomeCase.READ_INDEX) {
                 throw new EscrowStoreException("the leader answered a read-index request with " + result.getOutcomeCase());
             }
@@ -108,14 +118,16 @@ public final class RequestRouter {
         final RequestId requestId;
         final byte[] command;
         final ByteString batchKey;
+        final Answering answering;
         /** True if the last refusal was a busy leader's. */
         volatile boolean busy;
 
-        Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline) {
+        Call(RequestId requestId, byte[] command, ByteString batchKey, Deadline deadline, Answering answering) {
             super(calls, deadline);
             this.requestId = requestId;
             this.command = command;
             this.batchKey = batchKey;
+            this.answering = answering;
         }
 
         @Override
@@ -125,7 +137,7 @@ public final class RequestRouter {
             }
             if (proposer.leads()) {
                 if (begin()) {
-                    (isRead() ? leaderReadIndex.confirm() : proposer.propose(command, batchKey))
+                    (isRead() ? leaderReadIndex.confirm() : proposer.propose(command, batchKey, answering))
                             .whenComplete((response, error) -> handle(response, error, self));
                 }
                 return;

@@ -10,6 +10,7 @@ import io.escrowstore.raft.internal.ledger.Commands;
 import io.escrowstore.raft.internal.ledger.DedupTable;
 import io.escrowstore.raft.internal.ledger.ProtoMapper;
 import io.escrowstore.raft.internal.replication.CommandProposer;
+import io.escrowstore.raft.internal.replication.Answering;
 import io.escrowstore.raft.internal.replication.Outcome;
 import io.escrowstore.raft.internal.replication.Outcomes;
 import io.escrowstore.raft.internal.replication.PaymentStateMachine;
@@ -55,8 +56,8 @@ public final class AcknowledgeBeforeCommit implements CommandProposer {
 
     /** Proposes {@code command}; a claim is answered early, before its entry commits, whatever becomes of it. */
     @Override
-    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey) {
-        CompletableFuture<Outcome> committed = proposer.propose(command, batchKey);
+    public CompletableFuture<Outcome> propose(byte[] command, ByteString batchKey, Answering answering) {
+        CompletableFuture<Outcome> committed = proposer.propose(command, batchKey, answering);
         Command decoded = Commands.decode(ByteBuffer.wrap(command));
         if (committed.isDone() || !decoded.hasClaim()) {
             return committed;

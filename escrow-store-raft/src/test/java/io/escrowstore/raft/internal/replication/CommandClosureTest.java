@@ -14,10 +14,17 @@ import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import io.escrowstore.raft.internal.ledger.Results;
 
-/** How one proposed entry's answers are completed: in order, off the Raft thread, after its window slot is freed. */
+/**
+ * How one proposed entry's answers are completed: in order, after its window slot is freed, each on
+ * the thread its proposal asked for.
+ */
 class CommandClosureTest {
     private static final List<CommandResult> THREE = List.of(Results.invalid("first"), Results.invalid("second"),
             Results.invalid("third"));
+
+    private static List<CommandClosure.Answer> onExecutor(List<CompletableFuture<Outcome>> futures) {
+        return futures.stream().map(future -> new CommandClosure.Answer(future, Answering.ON_EXECUTOR)).toList();
+    }
 
     private static List<Outcome> responses(PendingEntry entry) {
         return entry.answers.stream().map(answer -> answer.getNow(null)).toList();
@@ -38,7 +45,7 @@ class CommandClosureTest {
         List<CompletableFuture<Outcome>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
                 new CompletableFuture<>());
         List<Boolean> completedWhenDone = new ArrayList<>();
-        CommandClosure closure = new CommandClosure(DIRECT, answers,
+        CommandClosure closure = new CommandClosure(DIRECT, onExecutor(answers),
                 () -> answers.forEach(answer -> completedWhenDone.add(answer.isDone())));
 
         closure.complete(THREE);
@@ -51,7 +58,7 @@ class CommandClosureTest {
     void onDoneAlsoRunsFirstWhenTheEntryFailed() {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         List<Boolean> completedWhenDone = new ArrayList<>();
-        CommandClosure closure = new CommandClosure(DIRECT, List.of(answer),
+        CommandClosure closure = new CommandClosure(DIRECT, onExecutor(List.of(answer)),
                 () -> completedWhenDone.add(answer.isDone()));
 
         closure.run(new Status(RaftError.EBUSY, "busy"));
@@ -132,12 +139,55 @@ class CommandClosureTest {
 
         assertThat(applied.answers).noneSatisfy(answer -> assertThat(answer).isDone());
         assertThat(failed.answer()).isNotDone();
-        assertThat(applied.doneRuns).hasValue(0);
+        assertThat(executor.tasks).as("one task per entry, not per answer").hasSize(2);
         executor.runAll();
         assertThat(applied.results()).containsExactlyElementsOf(THREE);
         assertThat(failed.answer().getNow(null).status()).isEqualTo(Outcome.Status.BUSY);
+    }
+
+    @Test
+    void theSlotIsFreedOnTheCompletingThreadBeforeTheExecutorRuns() {
+        QueueExecutor executor = new QueueExecutor();
+        PendingEntry applied = PendingEntry.of(executor, 3);
+        PendingEntry failed = PendingEntry.of(executor);
+
+        applied.closure.complete(THREE);
+        failed.closure.run(new Status(RaftError.EBUSY, "busy"));
+
         assertThat(applied.doneRuns).hasValue(1);
         assertThat(failed.doneRuns).hasValue(1);
+    }
+
+    @Test
+    void answersTakenWhereLearnedCompleteOnTheCompletingThreadTheOthersOnTheExecutor() {
+        QueueExecutor executor = new QueueExecutor();
+        CompletableFuture<Outcome> blockedCaller = new CompletableFuture<>();
+        CompletableFuture<Outcome> callbackUser = new CompletableFuture<>();
+        CompletableFuture<Outcome> forwarded = new CompletableFuture<>();
+        CommandClosure closure = new CommandClosure(executor, List.of(
+                new CommandClosure.Answer(blockedCaller, Answering.WHERE_LEARNED),
+                new CommandClosure.Answer(callbackUser, Answering.ON_EXECUTOR),
+                new CommandClosure.Answer(forwarded, Answering.WHERE_LEARNED)), () -> { });
+
+        closure.complete(THREE);
+
+        assertThat(blockedCaller.getNow(null).result()).isEqualTo(THREE.get(0));
+        assertThat(forwarded.getNow(null).result()).isEqualTo(THREE.get(2));
+        assertThat(callbackUser).isNotDone();
+        executor.runAll();
+        assertThat(callbackUser.getNow(null).result()).isEqualTo(THREE.get(1));
+    }
+
+    @Test
+    void aFailingOnDoneStillDeliversEveryAnswer() {
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        CommandClosure closure = new CommandClosure(DIRECT, onExecutor(List.of(answer)), () -> {
+            throw new IllegalStateException("node shutting down");
+        });
+
+        closure.complete(List.of(THREE.get(0)));
+
+        assertThat(answer.getNow(null).result()).isEqualTo(THREE.get(0));
     }
 
     @Test

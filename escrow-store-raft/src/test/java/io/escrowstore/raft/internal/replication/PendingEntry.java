@@ -20,7 +20,8 @@ public final class PendingEntry {
 
     private PendingEntry(Executor executor, int commands) {
         this.answers = IntStream.range(0, commands).mapToObj(i -> new CompletableFuture<Outcome>()).toList();
-        this.closure = new CommandClosure(executor, answers, doneRuns::incrementAndGet);
+        this.closure = new CommandClosure(executor, answers.stream()
+                .map(answer -> new CommandClosure.Answer(answer, Answering.ON_EXECUTOR)).toList(), doneRuns::incrementAndGet);
     }
 
     /** An entry of one command. */

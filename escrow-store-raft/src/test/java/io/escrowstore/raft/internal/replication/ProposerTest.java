@@ -38,7 +38,7 @@ class ProposerTest {
     }
 
     private CompletableFuture<Outcome> propose(byte[] command) {
-        return proposer.propose(command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))));
+        return proposer.propose(command, Commands.batchKey(Commands.decode(ByteBuffer.wrap(command))), Answering.ON_EXECUTOR);
     }
 
     private Commands.Entry proposed(int task) {
@@ -58,7 +58,7 @@ class ProposerTest {
     void aNodeNotStartedYetAnswersNotLeaderWithoutAHint() {
         Proposer unstarted = new Proposer(() -> null, fsm, DIRECT, () -> T0, 1_000, Duration.ofMinutes(1));
 
-        Outcome answer = unstarted.propose(sync(1), null).getNow(null);
+        Outcome answer = unstarted.propose(sync(1), null, Answering.ON_EXECUTOR).getNow(null);
 
         assertThat(answer.status()).isEqualTo(Outcome.Status.NOT_LEADER);
         assertThat(answer.leaderHint()).isEmpty();

@@ -1,5 +1,6 @@
 package io.escrowstore.raft.internal.routing;
 
+import io.escrowstore.raft.internal.replication.Answering;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.DIRECT;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.GROUP;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.MEMBERS;
@@ -78,7 +79,8 @@ class RequestRouterDeadlineTest {
 
     private CompletableFuture<CommandResult> claim() {
         return router.submit(new RequestId("c"),
-                Commands.stamped(Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10)), 0));
+                Commands.stamped(Commands.claim(PaymentStateMachineTest.claimRequest("c", 0, 10, 10)), 0),
+                Answering.ON_EXECUTOR);
     }
 
     private static Throwable failure(CompletableFuture<?> call) {

@@ -1,5 +1,6 @@
 package io.escrowstore.raft.internal.testing;
 
+import io.escrowstore.raft.internal.replication.Answering;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.CH;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.DIRECT;
 import static io.escrowstore.raft.internal.replication.PaymentStateMachineTest.GROUP;
@@ -43,13 +44,13 @@ class AcknowledgeBeforeCommitTest {
     @Test
     void aQueuedClaimIsAnsweredAcceptedBeforeItsEntryIsEvenAppended() {
         fsm.onLeaderStart(TERM);
-        broken.propose(sync(CH), null);
+        broken.propose(sync(CH), null, Answering.ON_EXECUTOR);
         leader.commit(0, fsm, 1);
-        broken.propose(sync(ChannelId.of(1)), null);
-        broken.propose(sync(ChannelId.of(2)), null);
+        broken.propose(sync(ChannelId.of(1)), null, Answering.ON_EXECUTOR);
+        broken.propose(sync(ChannelId.of(2)), null, Answering.ON_EXECUTOR);
 
-        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
-        CompletableFuture<Outcome> queuedSync = broken.propose(sync(ChannelId.of(3)), null);
+        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null, Answering.ON_EXECUTOR);
+        CompletableFuture<Outcome> queuedSync = broken.propose(sync(ChannelId.of(3)), null, Answering.ON_EXECUTOR);
 
         assertThat(leader.tasks).as("the entry window is full, the claim waits unappended").hasSize(3);
         assertThat(claim.getNow(null).status()).isEqualTo(Outcome.Status.APPLIED);
@@ -62,7 +63,7 @@ class AcknowledgeBeforeCommitTest {
 
     @Test
     void onAFollowerItAnswersNotLeaderLikeTheProposer() {
-        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null);
+        CompletableFuture<Outcome> claim = broken.propose(Commands.claim(claimRequest("c", 0, 10, 10)), null, Answering.ON_EXECUTOR);
 
         assertThat(claim.getNow(null).status()).isEqualTo(Outcome.Status.NOT_LEADER);
         assertThat(leader.tasks).isEmpty();
