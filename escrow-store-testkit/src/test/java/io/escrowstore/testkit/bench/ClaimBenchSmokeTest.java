@@ -36,11 +36,25 @@ class ClaimBenchSmokeTest {
             Double.parseDouble(row.get(header.indexOf(numeric)));
         }
         assertThat(row.get(header.indexOf("audit"))).isIn("ok", "FAILED");
+        assertThat(Double.parseDouble(row.get(header.indexOf("cold_window_s")))).isEqualTo(0.5);
+        for (String cold : List.of("cold_accepted_per_s", "cold_acc_p50_ms", "cold_acc_p99_ms")) {
+            Double.parseDouble(row.get(header.indexOf(cold)));
+        }
+        List<String> switchColumns = List.of("ctx_switches_per_accepted", "voluntary_ctx_switches_per_accepted", "threads");
+        assertThat(header).containsAll(switchColumns);
+        for (String column : switchColumns) {
+            String value = row.get(header.indexOf(column));
+            if (Files.isDirectory(Path.of("/proc/self/task"))) {
+                Double.parseDouble(value);
+            } else {
+                assertThat(value).isEmpty();
+            }
+        }
 
         List<String> json = Files.readAllLines(results.resolve("bench.jsonl"), StandardCharsets.UTF_8);
         assertThat(json).hasSize(1);
         assertThat(json.get(0)).startsWith("{\"time\":").endsWith("}").contains("\"accepted_per_s\":",
-                "\"label\":\"smoke-test\"");
+                "\"label\":\"smoke-test\"", "\"cold_accepted_per_s\":", "\"ctx_switches_per_accepted\":");
     }
 
     /** Splits one CSV line, honouring double-quoted fields. */
