@@ -39,8 +39,8 @@ final class ClaimClient implements Runnable {
     private final long price;
     private final BigInteger priceBig;
     private final double replayFraction;
-    private final Window measured;
-    private final Window cold;
+    private final Window measuredWindow;
+    private final Window coldWindow;
     private final SplittableRandom random;
     private final String requestPrefix;
     final ClientStats stats = new ClientStats();
@@ -61,15 +61,15 @@ final class ClaimClient implements Runnable {
         this.price = price;
         this.priceBig = BigInteger.valueOf(price);
         this.replayFraction = replayFraction;
-        this.measured = measured;
-        this.cold = cold;
+        this.measuredWindow = measured;
+        this.coldWindow = cold;
         this.random = new SplittableRandom(seed * 1_000_003L + id);
         this.requestPrefix = runTag + "-c" + id + "/";
     }
 
     @Override
     public void run() {
-        while (System.nanoTime() < measured.toNanos()) {
+        while (System.nanoTime() < measuredWindow.toNanos()) {
             int slot = book.take(random, channelFrom, channelStep);
             try {
                 round(slot);
@@ -90,7 +90,7 @@ final class ClaimClient implements Runnable {
         long t0 = System.nanoTime();
         ClaimResult result = call(node, payment, slot);
         long t1 = System.nanoTime();
-        boolean measured = this.measured.holds(t0, t1);
+        boolean measured = measuredWindow.holds(t0, t1);
         if (result == null) {
             return;
         }
@@ -101,7 +101,7 @@ final class ClaimClient implements Runnable {
                 stats.acceptedCount++;
                 stats.accepted.recordValue(t1 - t0);
             }
-            if (cold.holds(t0, t1)) {
+            if (coldWindow.holds(t0, t1)) {
                 stats.coldAcceptedCount++;
                 stats.coldAccepted.recordValue(t1 - t0);
             }
@@ -120,7 +120,7 @@ final class ClaimClient implements Runnable {
         long t0 = System.nanoTime();
         ClaimResult result = call(replayNode, payment, slot);
         long t1 = System.nanoTime();
-        if (result == null || !measured.holds(t0, t1)) {
+        if (result == null || !measuredWindow.holds(t0, t1)) {
             if (result instanceof Accepted) {
                 stats.replayAcceptedCount++;
             }
@@ -139,7 +139,7 @@ final class ClaimClient implements Runnable {
     /** The claim's result, or null if the call failed (counted; the channel is re-read if in doubt). */
     private ClaimResult call(PaymentStore target, Payment payment, int slot) {
         long t0 = System.nanoTime();
-        boolean measured = t0 >= this.measured.fromNanos();
+        boolean measured = t0 >= measuredWindow.fromNanos();
         try {
             return target.claim(ClaimRequest.of(payment, priceBig, new RequestId(requestPrefix + seq++)));
         } catch (IndeterminateOutcomeException e) {
