@@ -20,7 +20,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-A="${ANCHORS_DIR:?set ANCHORS_DIR to a checkout of the anchors (the peers' benchmark harness)}"
+A="${ANCHORS_DIR:?set ANCHORS_DIR to a checkout of the anchors (the benchmark harness of the peers)}"
 A="$(cd "$A" && pwd)"
 W="${ANCHORS_WORK:-/tmp/anchors}"; export ANCHORS_WORK="$W"
 B="$W/build"

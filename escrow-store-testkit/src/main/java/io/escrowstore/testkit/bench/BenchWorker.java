@@ -98,7 +98,7 @@ public final class BenchWorker {
         return true;
     }
 
-    /** RUN clients channels price replayFraction seed runTag warmupMs durationMs startEpochMillis */
+    /** RUN clients channels price replayFraction seed runTag warmupMs durationMs startEpochMillis coldWindowMs */
     private String run(String[] c) throws InterruptedException {
         int clients = Integer.parseInt(c[1]);
         int channels = Integer.parseInt(c[2]);
@@ -111,10 +111,12 @@ public final class BenchWorker {
         long start = System.nanoTime() + (Long.parseLong(c[9]) - System.currentTimeMillis()) * 1_000_000;
         long measureFrom = start + warmupNanos;
         long end = measureFrom + durationNanos;
+        Window measured = new Window(measureFrom, end);
+        Window cold = Window.cold(start, measureFrom, Long.parseLong(c[10]) * 1_000_000);
         ChannelBook book = new ChannelBook(Load.FIRST_CHANNEL, channels);
         List<ClaimClient> mine = new ArrayList<>();
         for (int i = index; i < clients; i += size) {
-            mine.add(new ClaimClient(i, node, node, book, index, size, price, replayFraction, measureFrom, end, seed,
+            mine.add(new ClaimClient(i, node, node, book, index, size, price, replayFraction, measured, cold, seed,
                     runTag));
         }
         Load.sleepUntil(start);

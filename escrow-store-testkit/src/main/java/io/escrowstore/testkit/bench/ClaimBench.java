@@ -60,6 +60,11 @@ public final class ClaimBench implements Callable<Integer> {
             description = "Measured window. Default: ${DEFAULT-VALUE}.")
     Duration duration;
 
+    @Option(names = "--cold-window", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Start of the warm-up reported apart (cold_* columns); no longer than the warm-up. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration coldWindow;
+
     @Option(names = "--replay-fraction", defaultValue = "0.05",
             description = "Share of accepted payments shown again to another node (must be rejected). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -179,7 +184,7 @@ public final class ClaimBench implements Callable<Integer> {
                     preload[0], channels / preload[0], preload[1], clients, warmup, duration);
             Target.Leadership before = target.leadership();
             Load.Output out = target.run(new Load.Spec(clients, channels, price, replayFraction, seed, runTag,
-                    warmup, duration));
+                    warmup, duration, coldWindow));
             Target.Leadership after = target.leadership();
             long inStore = target.claimsInStore(channels, price);
             exit = results(row, before, after, out, inStore);
@@ -223,6 +228,7 @@ public final class ClaimBench implements Callable<Integer> {
         row.put("other_errors", s.otherErrors);
         latency(row, "acc", s.accepted);
         latency(row, "rej", s.replays);
+        coldWindow(row, s);
         Resources.Used u = out.used();
         row.put("process_cpu_cores", u.processCores());
         row.put("cpu_ms_per_accepted", s.acceptedCount == 0 ? Double.NaN : u.processCpuSeconds() * 1000 / s.acceptedCount);
@@ -232,6 +238,7 @@ public final class ClaimBench implements Callable<Integer> {
                 u.machineBusyPct() / 100 * Runtime.getRuntime().availableProcessors() - u.processCores());
         row.put("gc_ms", u.gcMillis());
         row.put("gc_count", u.gcCount());
+        contextSwitches(row, u.switches(), s.acceptedCount);
         boolean auditOk = inStore >= s.acceptedTotal && inStore <= s.acceptedTotal + s.indeterminateTotal;
         row.put("acked_total", s.acceptedTotal);
         row.put("in_store_total", inStore);
@@ -248,9 +255,35 @@ public final class ClaimBench implements Callable<Integer> {
                         + "leader %d -> %d, term changes %d", u.processCores(), f(row, "cpu_ms_per_accepted"),
                 u.machineBusyPct(), u.gcMillis(), u.gcCount(), before.leader(), after.leader(),
                 after.term() - before.term());
+        log("cold window (first %s s of the load): accepted %s/s, p50 %s ms, p99 %s ms; context switches per accepted "
+                        + "claim %s (voluntary %s), %s threads", f(row, "cold_window_s"), f(row, "cold_accepted_per_s"),
+                f(row, "cold_acc_p50_ms"), f(row, "cold_acc_p99_ms"), f(row, "ctx_switches_per_accepted"),
+                f(row, "voluntary_ctx_switches_per_accepted"), f(row, "threads"));
         log("audit %s: %d claims acknowledged over the run, %d in the store, %d indeterminate, %d replays accepted",
                 row.get("audit"), s.acceptedTotal, inStore, s.indeterminateTotal, s.replayAcceptedCount);
         return "ok".equals(row.get("audit")) ? 0 : 1;
+    }
+
+    /** Accepted claims of the cold window: the first {@code --cold-window} of the load, within the warm-up. */
+    private void coldWindow(Map<String, Object> row, ClientStats s) {
+        double secs = Math.min(coldWindow.toMillis(), warmup.toMillis()) / 1000.0;
+        boolean empty = s.coldAccepted.getTotalCount() == 0;
+        row.put("cold_window_s", secs);
+        row.put("cold_accepted_per_s", secs <= 0 ? Double.NaN : s.coldAcceptedCount / secs);
+        row.put("cold_acc_p50_ms", empty ? Double.NaN : s.coldAccepted.getValueAtPercentile(50) / 1e6);
+        row.put("cold_acc_p99_ms", empty ? Double.NaN : s.coldAccepted.getValueAtPercentile(99) / 1e6);
+    }
+
+    /**
+     * Context switches of the threads of the processes that ran nodes and clients during the
+     * measured window, per accepted claim; empty (null) where they could not be read.
+     */
+    private static void contextSwitches(Map<String, Object> row, ThreadSwitches.Counted c, long accepted) {
+        boolean known = c.known();
+        row.put("ctx_switches_per_accepted", !known ? null : accepted == 0 ? Double.NaN : (double) c.total() / accepted);
+        row.put("voluntary_ctx_switches_per_accepted",
+                !known ? null : accepted == 0 ? Double.NaN : (double) c.voluntary() / accepted);
+        row.put("threads", known ? c.threads() : null);
     }
 
     private static String f(Map<String, Object> row, String key) {

@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
  * its valid next payment (authorized amount + price, the channel's nonce) on this client's node and,
  * with probability {@code replayFraction} after an acceptance, shows the very same payment to
  * another node under a new request id (as a cheating client would show it to a second replica),
- * which must be rejected with {@code ALREADY_CLAIMED}. Calls that start at or after
- * {@code measureFromNanos} and end by {@code endNanos} are measured.
+ * which must be rejected with {@code ALREADY_CLAIMED}. Calls inside the {@code measured} window
+ * are measured; the client stops at its end. Accepted claims inside the {@code cold} window (the
+ * start of the warm-up) are also recorded apart.
  */
 final class ClaimClient implements Runnable {
     private static final BigInteger NONCE = BigInteger.ZERO;
@@ -38,8 +39,8 @@ final class ClaimClient implements Runnable {
     private final long price;
     private final BigInteger priceBig;
     private final double replayFraction;
-    private final long measureFromNanos;
-    private final long endNanos;
+    private final Window measuredWindow;
+    private final Window coldWindow;
     private final SplittableRandom random;
     private final String requestPrefix;
     final ClientStats stats = new ClientStats();
@@ -49,7 +50,7 @@ final class ClaimClient implements Runnable {
      * @param channelFrom,channelStep the channels this client may use: slots {@code from, from + step, ...}
      */
     ClaimClient(int id, PaymentStore node, PaymentStore replayNode, ChannelBook book, int channelFrom,
-            int channelStep, long price, double replayFraction, long measureFromNanos, long endNanos, long seed,
+            int channelStep, long price, double replayFraction, Window measured, Window cold, long seed,
             String runTag) {
         this.id = id;
         this.node = node;
@@ -60,15 +61,15 @@ final class ClaimClient implements Runnable {
         this.price = price;
         this.priceBig = BigInteger.valueOf(price);
         this.replayFraction = replayFraction;
-        this.measureFromNanos = measureFromNanos;
-        this.endNanos = endNanos;
+        this.measuredWindow = measured;
+        this.coldWindow = cold;
         this.random = new SplittableRandom(seed * 1_000_003L + id);
         this.requestPrefix = runTag + "-c" + id + "/";
     }
 
     @Override
     public void run() {
-        while (System.nanoTime() < endNanos) {
+        while (System.nanoTime() < measuredWindow.toNanos()) {
             int slot = book.take(random, channelFrom, channelStep);
             try {
                 round(slot);
@@ -89,7 +90,7 @@ final class ClaimClient implements Runnable {
         long t0 = System.nanoTime();
         ClaimResult result = call(node, payment, slot);
         long t1 = System.nanoTime();
-        boolean measured = t0 >= measureFromNanos && t1 <= endNanos;
+        boolean measured = measuredWindow.holds(t0, t1);
         if (result == null) {
             return;
         }
@@ -99,6 +100,10 @@ final class ClaimClient implements Runnable {
             if (measured) {
                 stats.acceptedCount++;
                 stats.accepted.recordValue(t1 - t0);
+            }
+            if (coldWindow.holds(t0, t1)) {
+                stats.coldAcceptedCount++;
+                stats.coldAccepted.recordValue(t1 - t0);
             }
             if (replayFraction > 0 && random.nextDouble() < replayFraction) {
                 replay(payment, slot);
@@ -115,7 +120,7 @@ final class ClaimClient implements Runnable {
         long t0 = System.nanoTime();
         ClaimResult result = call(replayNode, payment, slot);
         long t1 = System.nanoTime();
-        if (result == null || !(t0 >= measureFromNanos && t1 <= endNanos)) {
+        if (result == null || !measuredWindow.holds(t0, t1)) {
             if (result instanceof Accepted) {
                 stats.replayAcceptedCount++;
             }
@@ -134,7 +139,7 @@ final class ClaimClient implements Runnable {
     /** The claim's result, or null if the call failed (counted; the channel is re-read if in doubt). */
     private ClaimResult call(PaymentStore target, Payment payment, int slot) {
         long t0 = System.nanoTime();
-        boolean measured = t0 >= measureFromNanos;
+        boolean measured = t0 >= measuredWindow.fromNanos();
         try {
             return target.claim(ClaimRequest.of(payment, priceBig, new RequestId(requestPrefix + seq++)));
         } catch (IndeterminateOutcomeException e) {

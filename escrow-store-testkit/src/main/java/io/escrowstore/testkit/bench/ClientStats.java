@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What one client thread (or, merged, a whole run) measured inside the measurement window: call
  * latencies in nanoseconds (HdrHistogram, 3 significant digits) and counts of every outcome.
- * Counts of accepted claims over the whole run (warm-up included) feed the audit.
+ * Counts of accepted claims over the whole run (warm-up included) feed the audit. Accepted claims
+ * of the cold window (see {@link Window#cold}) are kept apart in {@link #coldAccepted}.
  */
 final class ClientStats {
     /** Latency of claims that were accepted. */
@@ -33,6 +34,9 @@ final class ClientStats {
     long acceptedTotal;
     /** Calls of the whole run that ended without a known outcome (for the audit). */
     long indeterminateTotal;
+    /** Latency of claims accepted inside the cold window (the first seconds of the warm-up). */
+    final Histogram coldAccepted = histogram();
+    long coldAcceptedCount;
 
     private static Histogram histogram() {
         Histogram h = new Histogram(3);
@@ -70,6 +74,8 @@ final class ClientStats {
         }
         acceptedTotal += o.acceptedTotal;
         indeterminateTotal += o.indeterminateTotal;
+        coldAccepted.add(o.coldAccepted);
+        coldAcceptedCount += o.coldAcceptedCount;
     }
 
     /** One line of text (for a worker process to hand its stats to the coordinator). */
@@ -85,6 +91,7 @@ final class ClientStats {
         sb.append(' ').append(reasons.length() == 0 ? "-" : reasons);
         sb.append(' ').append(firstError.isEmpty() ? "-"
                 : Base64.getEncoder().encodeToString(firstError.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        sb.append(' ').append(histogram64(coldAccepted)).append(' ').append(coldAcceptedCount);
         return sb.toString();
     }
 
@@ -111,6 +118,8 @@ final class ClientStats {
             }
         }
         s.firstError = f[i].equals("-") ? "" : new String(Base64.getDecoder().decode(f[i]), java.nio.charset.StandardCharsets.UTF_8);
+        s.coldAccepted.add(histogram(f[++i]));
+        s.coldAcceptedCount = Long.parseLong(f[++i]);
         return s;
     }
 

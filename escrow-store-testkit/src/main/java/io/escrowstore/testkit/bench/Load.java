@@ -23,9 +23,12 @@ final class Load {
     /** Channel ids start here (channel 0 is the testkit cluster's read barrier). */
     static final long FIRST_CHANNEL = 1;
 
-    /** What every client of a run does; times are in this JVM's {@link System#nanoTime()}. */
+    /**
+     * What every client of a run does; {@code coldWindow} is how much of the warm-up's start is
+     * recorded apart (see {@link Window#cold}).
+     */
     record Spec(int clients, int channels, long price, double replayFraction, long seed, String runTag,
-            Duration warmup, Duration duration) {
+            Duration warmup, Duration duration, Duration coldWindow) {
     }
 
     /** What a run measured. */

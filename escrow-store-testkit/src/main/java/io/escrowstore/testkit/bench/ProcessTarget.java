@@ -159,7 +159,7 @@ final class ProcessTarget implements Target {
         String command = String.join(" ", "RUN", Integer.toString(spec.clients()), Integer.toString(spec.channels()),
                 Long.toString(spec.price()), Double.toString(spec.replayFraction()), Long.toString(spec.seed()),
                 spec.runTag(), Long.toString(spec.warmup().toMillis()), Long.toString(spec.duration().toMillis()),
-                Long.toString(startAt));
+                Long.toString(startAt), Long.toString(spec.coldWindow().toMillis()));
         for (Worker w : workers) {
             w.in.println(command);
             w.in.flush();

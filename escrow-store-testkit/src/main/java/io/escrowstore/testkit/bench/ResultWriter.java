@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Appends one run to {@code <name>.csv} (a header first when the file is new; a file whose header
  * differs, written by another version of the harness, is left alone and {@code <name>-<n>.csv} is
- * used instead) and one JSON object per line to {@code <name>.jsonl}.
+ * used instead) and one JSON object per line to {@code <name>.jsonl}. A null value (not measured)
+ * is an empty CSV field and a JSON {@code null}.
  */
 final class ResultWriter {
     private ResultWriter() {
@@ -52,6 +53,9 @@ final class ResultWriter {
     }
 
     static String format(Object v) {
+        if (v == null) {
+            return "";
+        }
         if (v instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {
                 return "NaN";
@@ -78,7 +82,7 @@ final class ResultWriter {
             sb.append(quote(k)).append(':');
             if (v instanceof Number && !(v instanceof Double d && (d.isNaN() || d.isInfinite()))) {
                 sb.append(format(v));
-            } else if (v instanceof Double) {
+            } else if (v == null || v instanceof Double) {
                 sb.append("null");
             } else if (v instanceof Boolean b) {
                 sb.append(b);

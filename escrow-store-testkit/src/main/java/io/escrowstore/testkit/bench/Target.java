@@ -88,11 +88,13 @@ interface Target extends AutoCloseable {
             long start = System.nanoTime();
             long measureFrom = start + spec.warmup().toNanos();
             long end = measureFrom + spec.duration().toNanos();
+            Window measured = new Window(measureFrom, end);
+            Window cold = Window.cold(start, measureFrom, spec.coldWindow().toNanos());
             int n = cluster.size();
             List<ClaimClient> clients = new ArrayList<>();
             for (int i = 0; i < spec.clients(); i++) {
                 clients.add(new ClaimClient(i, cluster.node(i % n), cluster.node((i + 1) % n), book, 0, 1,
-                        spec.price(), spec.replayFraction(), measureFrom, end, spec.seed(), spec.runTag()));
+                        spec.price(), spec.replayFraction(), measured, cold, spec.seed(), spec.runTag()));
             }
             Duration join = cluster.node(0).config().requestTimeout().plusSeconds(10);
             return Load.run(clients, measureFrom, end, join);

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the claim benchmark for about 2 s and checks only that it wrote one well-formed result
- * row (CSV and JSON). No throughput or latency assertions: those depend on the machine.
+ * Runs the claim benchmark for a few seconds (nodes in this JVM, and once in worker processes) and
+ * checks only that it wrote one well-formed result row (CSV and JSON). No throughput or latency assertions: those depend on the machine.
  */
 class ClaimBenchSmokeTest {
 
@@ -36,11 +36,45 @@ class ClaimBenchSmokeTest {
             Double.parseDouble(row.get(header.indexOf(numeric)));
         }
         assertThat(row.get(header.indexOf("audit"))).isIn("ok", "FAILED");
+        assertColdAndSwitchColumns(header, row);
 
         List<String> json = Files.readAllLines(results.resolve("bench.jsonl"), StandardCharsets.UTF_8);
         assertThat(json).hasSize(1);
         assertThat(json.get(0)).startsWith("{\"time\":").endsWith("}").contains("\"accepted_per_s\":",
-                "\"label\":\"smoke-test\"");
+                "\"label\":\"smoke-test\"", "\"cold_accepted_per_s\":", "\"ctx_switches_per_accepted\":");
+    }
+
+    @Test
+    void workerProcessesReportColdWindowAndSwitchesToTheRow(@TempDir Path results, @TempDir Path data)
+            throws Exception {
+        ClaimBench.execute("--cluster", "processes", "--nodes", "3", "--clients", "3", "--channels", "64",
+                "--warmup", "500ms", "--duration", "1s", "--election-timeout", "300ms", "--max-election-delay",
+                "300ms", "--results-dir", results.toString(), "--data-dir", data.toString());
+
+        List<String> csv = Files.readAllLines(results.resolve("bench.csv"), StandardCharsets.UTF_8);
+        assertThat(csv).hasSize(2);
+        List<String> header = fields(csv.get(0));
+        List<String> row = fields(csv.get(1));
+        assertThat(row).hasSameSizeAs(header);
+        assertColdAndSwitchColumns(header, row);
+    }
+
+    /** The cold window's columns are numbers; the switch columns too, or empty without /proc. */
+    private static void assertColdAndSwitchColumns(List<String> header, List<String> row) {
+        assertThat(Double.parseDouble(row.get(header.indexOf("cold_window_s")))).isEqualTo(0.5);
+        for (String cold : List.of("cold_accepted_per_s", "cold_acc_p50_ms", "cold_acc_p99_ms")) {
+            Double.parseDouble(row.get(header.indexOf(cold)));
+        }
+        List<String> switchColumns = List.of("ctx_switches_per_accepted", "voluntary_ctx_switches_per_accepted", "threads");
+        assertThat(header).containsAll(switchColumns);
+        for (String column : switchColumns) {
+            String value = row.get(header.indexOf(column));
+            if (Files.isDirectory(Path.of("/proc/self/task"))) {
+                Double.parseDouble(value);
+            } else {
+                assertThat(value).isEmpty();
+            }
+        }
     }
 
     /** Splits one CSV line, honouring double-quoted fields. */
