@@ -20,11 +20,14 @@ import java.util.Objects;
  * @param reportDoubtAsNotApplied a mutation whose outcome is unknown fails with
  *     {@code NoQuorumException} ("not applied") instead of {@code IndeterminateOutcomeException}
  *     although it may have taken effect (a broken "not applied" promise)
+ * @param engineFloor a claim is answered as accepted without being applied: no dedup lookup, no
+ *     ledger change, no result encoding; for measuring the engine floor only (every claim succeeds
+ *     and none is stored)
  */
 public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollowerReads, boolean skipRequestDedup,
-        boolean reportDoubtAsNotApplied) {
+        boolean reportDoubtAsNotApplied, boolean engineFloor) {
     /** Every switch off: what every config carries unless a test says otherwise. */
-    public static final UnsafeSwitches NONE = new UnsafeSwitches(false, false, false, false);
+    public static final UnsafeSwitches NONE = new UnsafeSwitches(false, false, false, false, false);
 
     private static volatile Carrier carrier;
 
@@ -62,22 +65,28 @@ public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollo
 
     /** These switches with lost acknowledged claims turned on. */
     public UnsafeSwitches withAcknowledgeBeforeCommit() {
-        return new UnsafeSwitches(true, localFollowerReads, skipRequestDedup, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(true, localFollowerReads, skipRequestDedup, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with stale follower reads turned on. */
     public UnsafeSwitches withLocalFollowerReads() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, true, skipRequestDedup, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, true, skipRequestDedup, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with the deduplication table ignored. */
     public UnsafeSwitches withSkipRequestDedup() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, true, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, true, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with doubt reported as "not applied". */
     public UnsafeSwitches withReportDoubtAsNotApplied() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup, true);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup, true, engineFloor);
+    }
+
+    /** These switches with claims answered as accepted without being applied (the engine floor). */
+    public UnsafeSwitches withEngineFloor() {
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup,
+                reportDoubtAsNotApplied, true);
     }
 
     /** The names of the switches that are on, in declaration order; empty for {@link #NONE}. */
@@ -94,6 +103,9 @@ public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollo
         }
         if (reportDoubtAsNotApplied) {
             on.add("unsafeReportDoubtAsNotApplied");
+        }
+        if (engineFloor) {
+            on.add("unsafeEngineFloor");
         }
         return List.copyOf(on);
     }
