@@ -180,13 +180,13 @@ public final class NodeLauncher implements Callable<Integer> {
                 s.leader().map(Member::toString).orElse("none"), s.term(), s.lastAppliedIndex(), s.members());
     }
 
-    /** Looked up when first used, after {@link LauncherLogging} set the backend's defaults. */
     /** Why a node must not start with {@code config}: test-only unsafe switches are on; empty if it may. */
     static Optional<String> refusal(RaftStoreConfig config) {
         return config.unsafeSwitches().isEmpty() ? Optional.empty()
                 : Optional.of("test-only unsafe switches " + config.unsafeSwitches() + " are on");
     }
 
+    /** Looked up when first used, after {@link LauncherLogging} set the backend's defaults. */
     private static Logger log() {
         return LoggerFactory.getLogger(NodeLauncher.class);
     }

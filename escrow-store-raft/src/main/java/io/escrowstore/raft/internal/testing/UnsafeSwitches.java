@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * TEST ONLY, each switch breaks safety: the deliberately wrong behaviours the fault suites must
- * catch, so that a suite that passes is known to be able to fail. They are not options of
+ * catch, so that a suite that passes is known to be able to fail, and the engine floor the claim
+ * benchmark measures the engine alone with. They are not options of
  * {@link RaftStoreConfig.Builder}; the testkit puts them into a config with {@link #on}, and
  * {@code NodeLauncher} refuses to start a node with any of them ({@link RaftStoreConfig#unsafeSwitches()}).
  *
