@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -117,8 +118,9 @@ public final class NodeLauncher implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         RaftStoreConfig config = storeConfig();
         Logger log = log();
-        if (!config.unsafeSwitches().isEmpty()) {
-            log.error("Refusing to start: test-only unsafe switches {} are on", config.unsafeSwitches());
+        Optional<String> refusal = refusal(config);
+        if (refusal.isPresent()) {
+            log.error("Refusing to start: {}", refusal.get());
             return CommandLine.ExitCode.USAGE;
         }
         log.info("Starting store node: {}", config);
@@ -176,6 +178,12 @@ public final class NodeLauncher implements Callable<Integer> {
         StoreStatus s = store.status();
         log().info("Status: self={} leader={} term={} appliedIndex={} members={}", s.self(),
                 s.leader().map(Member::toString).orElse("none"), s.term(), s.lastAppliedIndex(), s.members());
+    }
+
+    /** Why a node must not start with {@code config}: test-only unsafe switches are on; empty if it may. */
+    static Optional<String> refusal(RaftStoreConfig config) {
+        return config.unsafeSwitches().isEmpty() ? Optional.empty()
+                : Optional.of("test-only unsafe switches " + config.unsafeSwitches() + " are on");
     }
 
     /** Looked up when first used, after {@link LauncherLogging} set the backend's defaults. */

@@ -190,7 +190,7 @@ public final class RaftPaymentStore implements PaymentStore {
                     config.unsafeSwitches());
         }
         this.fsm = new PaymentStateMachine(new ChannelLedger(config.groupId()), snapshotWriter, name, membership, stats,
-                snapshotPolicy, UnsafeSwitches.of(config).skipRequestDedup());
+                snapshotPolicy, UnsafeSwitches.of(config).skipRequestDedup(), UnsafeSwitches.of(config).engineFloor());
         this.engineFailure = new EngineFailure(name, config.dataDir());
         fsm.whenFailed(engineFailure::engineFailed);
 

@@ -4,6 +4,7 @@ import io.escrowstore.GroupId;
 import io.escrowstore.Member;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import io.escrowstore.testkit.EscrowCluster;
 import io.escrowstore.testkit.TestChannels;
 import java.io.IOException;
@@ -23,9 +24,18 @@ import java.util.stream.Stream;
 /** The store nodes of one benchmark run, all in this JVM. */
 interface BenchCluster extends AutoCloseable {
 
-    /** Timing and durability-neutral settings of the nodes (durability is always on). */
+    /**
+     * Timing and durability-neutral settings of the nodes (durability is always on).
+     *
+     * @param engineFloor every node answers claims as accepted without applying them
+     *     ({@link UnsafeSwitches#engineFloor()}): the engine alone, for measuring its floor
+     */
     record NodeSettings(int nodes, Duration electionTimeout, Duration maxElectionDelay, Duration requestTimeout,
-            Duration snapshotInterval, Path dataRoot) {
+            Duration snapshotInterval, Path dataRoot, boolean engineFloor) {
+        /** The unsafe switches every node carries: the engine floor or none. */
+        UnsafeSwitches switches() {
+            return engineFloor ? UnsafeSwitches.NONE.withEngineFloor() : UnsafeSwitches.NONE;
+        }
     }
 
     int size();
@@ -54,6 +64,7 @@ interface BenchCluster extends AutoCloseable {
                 .electionTimeout(s.electionTimeout(), s.maxElectionDelay())
                 .requestTimeout(s.requestTimeout())
                 .snapshotInterval(s.snapshotInterval())
+                .nodeSettings(node -> UnsafeSwitches.on(node, s.switches()))
                 .awaitTimeout(Duration.ofSeconds(60))
                 .start();
         return new BenchCluster() {
@@ -114,7 +125,7 @@ interface BenchCluster extends AutoCloseable {
                 .mapToObj(p -> new Member("127.0.0.1", p)).toList();
         List<RaftStoreConfig> configs = new ArrayList<>();
         for (int i = 0; i < s.nodes(); i++) {
-            configs.add(RaftStoreConfig.builder()
+            configs.add(UnsafeSwitches.on(RaftStoreConfig.builder(), s.switches())
                     .unsafePlaintext()
                     .groupId(groupId)
                     .raftGroup(raftGroup)

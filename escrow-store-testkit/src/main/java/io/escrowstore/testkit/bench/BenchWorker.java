@@ -5,6 +5,7 @@ import io.escrowstore.StoreStatus;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
 import io.escrowstore.raft.internal.engine.StoreProperties;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -18,11 +19,13 @@ import java.util.Map;
  * One node of a {@code --cluster processes} run: a JVM that embeds one store node, as a service
  * replica would, and runs the clients assigned to it (client i runs in worker i mod n). Driven by
  * {@link ProcessTarget} through one-line commands on stdin; answers on stdout, prefixed with
- * {@code @@}. Settings come as {@code key=value} arguments: {@code index}, and the node's
- * {@link StoreProperties}.
+ * {@code @@}. Settings come as {@code key=value} arguments: {@code index}, {@code engineFloor}
+ * and the node's {@link StoreProperties}.
  */
 public final class BenchWorker {
     static final String INDEX = "index";
+    /** {@code true}: the node answers claims without applying them ({@link UnsafeSwitches#engineFloor()}). */
+    static final String ENGINE_FLOOR = "engineFloor";
     private final int index;
     private final int size;
     private final RaftPaymentStore node;
@@ -31,7 +34,9 @@ public final class BenchWorker {
     private BenchWorker(Map<String, String> a, PrintStream out) {
         this.out = out;
         this.index = Integer.parseInt(a.remove(INDEX));
-        RaftStoreConfig config = StoreProperties.config(a);
+        boolean engineFloor = Boolean.parseBoolean(a.remove(ENGINE_FLOOR));
+        RaftStoreConfig config = UnsafeSwitches.on(StoreProperties.config(a).toBuilder(),
+                engineFloor ? UnsafeSwitches.NONE.withEngineFloor() : UnsafeSwitches.NONE).build();
         this.size = config.members().size();
         this.node = RaftPaymentStore.open(config);
     }

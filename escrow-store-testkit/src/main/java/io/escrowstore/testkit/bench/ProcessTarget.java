@@ -69,6 +69,7 @@ final class ProcessTarget implements Target {
                 cmd.add(StoreProperties.REQUEST_TIMEOUT + "=" + c.requestTimeout());
                 cmd.add(StoreProperties.SNAPSHOT_INTERVAL + "=" + c.snapshotInterval());
                 cmd.add(StoreProperties.UNSAFE_PLAINTEXT + "=true");
+                cmd.add(BenchWorker.ENGINE_FLOOR + "=" + s.engineFloor());
                 Path log = Path.of(s.dataRoot() + ".worker-" + i + ".log");
                 Process p = new ProcessBuilder(cmd)
                         .redirectError(ProcessBuilder.Redirect.to(log.toFile()))

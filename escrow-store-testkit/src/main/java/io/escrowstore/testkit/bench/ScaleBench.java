@@ -115,7 +115,7 @@ public final class ScaleBench implements Callable<Integer> {
         row.put("dedup_entries", dedupEntries);
         row.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         BenchCluster.NodeSettings settings = new BenchCluster.NodeSettings(nodes, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO, root);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO, root, false);
         GroupId groupId = TestChannels.randomGroupId();
         List<RaftStoreConfig> configs = BenchCluster.configs(settings, groupId, "escrow-scale-" + channels).stream()
                 .map(c -> c.toBuilder().dedupMaxEntries(dedupEntries).build())

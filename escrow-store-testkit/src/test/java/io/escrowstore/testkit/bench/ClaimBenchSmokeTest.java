@@ -9,10 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs the claim benchmark for a few seconds (nodes in this JVM, and once in worker processes) and
- * checks only that it wrote one well-formed result row (CSV and JSON). No throughput or latency assertions: those depend on the machine.
+ * checks only that it wrote one well-formed result row (CSV and JSON); and, with
+ * {@code --engine-floor}, that every kind of cluster acknowledges claims it never stores. No
+ * throughput or latency assertions: those depend on the machine.
  */
 class ClaimBenchSmokeTest {
 
@@ -37,6 +41,7 @@ class ClaimBenchSmokeTest {
         }
         assertThat(row.get(header.indexOf("audit"))).isIn("ok", "FAILED");
         assertColdAndSwitchColumns(header, row);
+        assertThat(row.get(header.indexOf("engine_floor"))).isEqualTo("false");
 
         List<String> json = Files.readAllLines(results.resolve("bench.jsonl"), StandardCharsets.UTF_8);
         assertThat(json).hasSize(1);
@@ -75,6 +80,26 @@ class ClaimBenchSmokeTest {
                 assertThat(value).isEmpty();
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimBench.ClusterKind.class)
+    void engineFloorAcknowledgesClaimsThatNoNodeStores(ClaimBench.ClusterKind cluster, @TempDir Path results,
+            @TempDir Path data) throws Exception {
+        int exit = ClaimBench.execute("--cluster", cluster.name(), "--engine-floor", "--nodes", "3", "--clients", "4",
+                "--channels", "64", "--warmup", "300ms", "--duration", "1s", "--election-timeout", "300ms",
+                "--max-election-delay", "300ms", "--results-dir", results.toString(), "--data-dir", data.toString());
+
+        List<String> csv = Files.readAllLines(results.resolve("bench.csv"), StandardCharsets.UTF_8);
+        List<String> header = fields(csv.get(0));
+        List<String> row = fields(csv.get(1));
+        assertThat(exit).isZero();
+        assertThat(row.get(header.indexOf("engine_floor"))).isEqualTo("true");
+        assertThat(Double.parseDouble(row.get(header.indexOf("replay_fraction")))).isZero();
+        assertThat(row.get(header.indexOf("audit"))).isEqualTo("n/a");
+        assertThat(Long.parseLong(row.get(header.indexOf("acked_total")))).isPositive();
+        assertThat(row.get(header.indexOf("in_store_total"))).as("acknowledged, yet never applied").isEqualTo("0");
+        assertThat(Files.readString(results.resolve("bench.jsonl"))).contains("\"engine_floor\":true");
     }
 
     /** Splits one CSV line, honouring double-quoted fields. */

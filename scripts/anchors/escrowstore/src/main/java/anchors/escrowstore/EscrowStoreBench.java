@@ -20,6 +20,7 @@ import io.escrowstore.Signature;
 import io.escrowstore.Synced;
 import io.escrowstore.raft.RaftPaymentStore;
 import io.escrowstore.raft.RaftStoreConfig;
+import io.escrowstore.raft.internal.testing.UnsafeSwitches;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -60,6 +61,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * not a valid configuration for this workload (a stale read makes the CAS fail, never succeed
  * twice, but the read is no longer linearizable); it measures an upper bound, what claim mode
  * would reach if reads cost nothing. {@link #name()} says so in every row it produces.
+ * <p>{@code -Descrowstore.bench.floor=true} (off by default) runs the three nodes with the
+ * test-only engine floor: each claim is answered as accepted without being applied (no dedup, no
+ * ledger change), while transport, batching, forwarding, replication and fsync stay as they are.
+ * It measures the engine alone, so the store holds no claim and the driver's audit cannot pass;
+ * {@link #name()} starts with {@code escrowstore-floor} in every row it produces.
  *
  * Usage: EscrowStoreBench --data DIR [--ports 18191,18192,18193] [Driver options]
  */
@@ -71,13 +77,15 @@ public final class EscrowStoreBench implements Store {
     private static final Address SIGNER = Address.fromHex("0x" + "22".repeat(20));
     private static final Address RECIPIENT = Address.fromHex("0x" + "33".repeat(20));
     private static final boolean LOCAL_READS = Boolean.getBoolean("escrowstore.bench.localReads");
+    private static final boolean FLOOR = Boolean.getBoolean("escrowstore.bench.floor");
     private final List<RaftPaymentStore> nodes = new ArrayList<>();
 
     EscrowStoreBench(String dataDir, int[] ports) {
         List<Member> members = Arrays.stream(ports).mapToObj(p -> new Member("127.0.0.1", p)).toList();
         try {
             for (int i = 0; i < ports.length; i++) {
-                nodes.add(RaftPaymentStore.open(RaftStoreConfig.builder()
+                nodes.add(RaftPaymentStore.open(UnsafeSwitches.on(RaftStoreConfig.builder(),
+                                FLOOR ? UnsafeSwitches.NONE.withEngineFloor() : UnsafeSwitches.NONE)
                         .unsafePlaintext()
                         .groupId(GROUP)
                         .raftGroup("anchors")
@@ -110,7 +118,8 @@ public final class EscrowStoreBench implements Store {
 
     @Override
     public String name() {
-        return "escrow-store " + Driver.jarVersion("escrow-store-raft") + " (jraft " + Driver.jarVersion("jraft-core") + ")"
+        return (FLOOR ? "escrowstore-floor [engine only: claims answered; never applied] " : "")
+                + "escrow-store " + Driver.jarVersion("escrow-store-raft") + " (jraft " + Driver.jarVersion("jraft-core") + ")"
                 + (LOCAL_READS ? " [LOCAL reads: upper bound; not linearizable]" : "");
     }
 

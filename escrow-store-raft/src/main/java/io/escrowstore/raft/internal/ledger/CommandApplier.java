@@ -1,8 +1,12 @@
 package io.escrowstore.raft.internal.ledger;
 
+import io.escrowstore.Accepted;
+import io.escrowstore.Address;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
+import io.escrowstore.ChannelState;
 import io.escrowstore.ClaimRequest;
+import io.escrowstore.GroupId;
 import io.escrowstore.RequestId;
 import io.escrowstore.ReservationId;
 import io.escrowstore.raft.proto.EscrowProto.Command;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +40,10 @@ import java.util.function.Supplier;
  * ({@link DedupTable#evictedThrough()}), the request may have been applied and its outcome
  * evicted, and evaluating it again could answer a rejection for a request that in fact succeeded.
  * A command without the stamp (written by an older build) is evaluated as before.
+ *
+ * <p>TEST ONLY, with the engine floor on: every claim of an entry is answered with one constant
+ * {@code accepted} result, built once, and nothing else happens for it (no decode past its field
+ * tags, no deduplication, no ledger change, no log time); every other command is applied as above.
  */
 public final class CommandApplier {
     /** Longest lease a reservation may ask for. */
@@ -45,9 +54,17 @@ public final class CommandApplier {
         void malformed(long index, String why);
     }
 
+    /** The engine floor's answer to every claim: accepted, with a fixed channel state. */
+    private static final CommandResult FLOOR_ACCEPTED = Results.toMsg(new Accepted(new ChannelState(
+            new ChannelId(BigInteger.ZERO), BigInteger.ZERO, new Address(new byte[Address.LENGTH]),
+            new Address(new byte[Address.LENGTH]), new Address(new byte[Address.LENGTH]),
+            new GroupId(new byte[GroupId.LENGTH]), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO,
+            Optional.empty(), 0)));
+
     private final ChannelLedger ledger;
     private final DedupTable dedup;
     private final boolean unsafeSkipDedup;
+    private final boolean unsafeEngineFloor;
     private final MalformedCommands malformed;
 
     public CommandApplier(ChannelLedger ledger, DedupTable dedup) {
@@ -56,9 +73,19 @@ public final class CommandApplier {
 
     /** @param unsafeSkipDedup TEST ONLY, breaks safety: ignore the dedup table and evaluate every request again */
     public CommandApplier(ChannelLedger ledger, DedupTable dedup, boolean unsafeSkipDedup, MalformedCommands malformed) {
+        this(ledger, dedup, unsafeSkipDedup, false, malformed);
+    }
+
+    /**
+     * @param unsafeSkipDedup TEST ONLY, breaks safety: ignore the dedup table and evaluate every request again
+     * @param unsafeEngineFloor TEST ONLY, breaks safety: answer every claim as accepted without applying it
+     */
+    public CommandApplier(ChannelLedger ledger, DedupTable dedup, boolean unsafeSkipDedup, boolean unsafeEngineFloor,
+            MalformedCommands malformed) {
         this.ledger = ledger;
         this.dedup = dedup;
         this.unsafeSkipDedup = unsafeSkipDedup;
+        this.unsafeEngineFloor = unsafeEngineFloor;
         this.malformed = malformed;
     }
 
@@ -82,7 +109,8 @@ public final class CommandApplier {
     public List<CommandResult> apply(Commands.Entry entry, long index) {
         List<CommandResult> results = new ArrayList<>(entry.commands().size());
         for (ByteString command : entry.commands()) {
-            results.add(apply(command, entry.stamp(), index));
+            results.add(unsafeEngineFloor && Commands.isClaim(command) ? FLOOR_ACCEPTED
+                    : apply(command, entry.stamp(), index));
         }
         return results;
     }

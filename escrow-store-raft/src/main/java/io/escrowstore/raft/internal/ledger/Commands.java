@@ -1,8 +1,10 @@
 package io.escrowstore.raft.internal.ledger;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import io.escrowstore.ChainChannel;
 import io.escrowstore.ChannelId;
 import io.escrowstore.ClaimRequest;
@@ -17,6 +19,7 @@ import io.escrowstore.raft.proto.EscrowProto.ReservationRef;
 import io.escrowstore.raft.proto.EscrowProto.ReserveCommand;
 import io.escrowstore.raft.proto.EscrowProto.StartSettlementsCommand;
 import io.escrowstore.raft.proto.EscrowProto.SyncCommand;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -217,6 +220,27 @@ public final class Commands {
             return checked(Command.parseFrom(data));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("not a command: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code data} is a claim, read from its field tags alone: no field is decoded, so
+     * this is no check of the command; bytes that are not a command are not a claim.
+     */
+    public static boolean isClaim(ByteString data) {
+        try {
+            CodedInputStream in = data.newCodedInput();
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == Command.CLAIM_FIELD_NUMBER) {
+                    return true;
+                }
+                if (!in.skipField(tag)) {
+                    return false;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 

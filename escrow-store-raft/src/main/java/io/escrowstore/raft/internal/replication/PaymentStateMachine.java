@@ -91,15 +91,18 @@ public final class PaymentStateMachine extends StateMachineAdapter {
 
     public PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
             StoreStats stats, SnapshotPolicy snapshotPolicy) {
-        this(ledger, snapshotWriter, name, membership, stats, snapshotPolicy, false);
+        this(ledger, snapshotWriter, name, membership, stats, snapshotPolicy, false, false);
     }
 
-    /** @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link io.escrowstore.raft.internal.testing.UnsafeSwitches#skipRequestDedup()} */
+    /**
+     * @param unsafeSkipDedup TEST ONLY, breaks safety; see {@link io.escrowstore.raft.internal.testing.UnsafeSwitches#skipRequestDedup()}
+     * @param unsafeEngineFloor TEST ONLY, breaks safety; see {@link io.escrowstore.raft.internal.testing.UnsafeSwitches#engineFloor()}
+     */
     public PaymentStateMachine(ChannelLedger ledger, Executor snapshotWriter, String name, MembershipView membership,
-            StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup) {
+            StoreStats stats, SnapshotPolicy snapshotPolicy, boolean unsafeSkipDedup, boolean unsafeEngineFloor) {
         this.membership = membership;
         this.ledger = ledger;
-        this.applier = new CommandApplier(ledger, dedup, unsafeSkipDedup, this::malformed);
+        this.applier = new CommandApplier(ledger, dedup, unsafeSkipDedup, unsafeEngineFloor, this::malformed);
         this.snapshotWriter = snapshotWriter;
         this.name = name;
         this.stats = stats;

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * TEST ONLY, each switch breaks safety: the deliberately wrong behaviours the fault suites must
- * catch, so that a suite that passes is known to be able to fail. They are not options of
+ * catch, so that a suite that passes is known to be able to fail, and the engine floor the claim
+ * benchmark measures the engine alone with. They are not options of
  * {@link RaftStoreConfig.Builder}; the testkit puts them into a config with {@link #on}, and
  * {@code NodeLauncher} refuses to start a node with any of them ({@link RaftStoreConfig#unsafeSwitches()}).
  *
@@ -20,11 +21,14 @@ import java.util.Objects;
  * @param reportDoubtAsNotApplied a mutation whose outcome is unknown fails with
  *     {@code NoQuorumException} ("not applied") instead of {@code IndeterminateOutcomeException}
  *     although it may have taken effect (a broken "not applied" promise)
+ * @param engineFloor a claim is answered as accepted without being applied: no dedup lookup, no
+ *     ledger change, no result encoding; for measuring the engine floor only (every claim succeeds
+ *     and none is stored)
  */
 public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollowerReads, boolean skipRequestDedup,
-        boolean reportDoubtAsNotApplied) {
+        boolean reportDoubtAsNotApplied, boolean engineFloor) {
     /** Every switch off: what every config carries unless a test says otherwise. */
-    public static final UnsafeSwitches NONE = new UnsafeSwitches(false, false, false, false);
+    public static final UnsafeSwitches NONE = new UnsafeSwitches(false, false, false, false, false);
 
     private static volatile Carrier carrier;
 
@@ -62,22 +66,28 @@ public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollo
 
     /** These switches with lost acknowledged claims turned on. */
     public UnsafeSwitches withAcknowledgeBeforeCommit() {
-        return new UnsafeSwitches(true, localFollowerReads, skipRequestDedup, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(true, localFollowerReads, skipRequestDedup, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with stale follower reads turned on. */
     public UnsafeSwitches withLocalFollowerReads() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, true, skipRequestDedup, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, true, skipRequestDedup, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with the deduplication table ignored. */
     public UnsafeSwitches withSkipRequestDedup() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, true, reportDoubtAsNotApplied);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, true, reportDoubtAsNotApplied, engineFloor);
     }
 
     /** These switches with doubt reported as "not applied". */
     public UnsafeSwitches withReportDoubtAsNotApplied() {
-        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup, true);
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup, true, engineFloor);
+    }
+
+    /** These switches with claims answered as accepted without being applied (the engine floor). */
+    public UnsafeSwitches withEngineFloor() {
+        return new UnsafeSwitches(acknowledgeBeforeCommit, localFollowerReads, skipRequestDedup,
+                reportDoubtAsNotApplied, true);
     }
 
     /** The names of the switches that are on, in declaration order; empty for {@link #NONE}. */
@@ -94,6 +104,9 @@ public record UnsafeSwitches(boolean acknowledgeBeforeCommit, boolean localFollo
         }
         if (reportDoubtAsNotApplied) {
             on.add("unsafeReportDoubtAsNotApplied");
+        }
+        if (engineFloor) {
+            on.add("unsafeEngineFloor");
         }
         return List.copyOf(on);
     }

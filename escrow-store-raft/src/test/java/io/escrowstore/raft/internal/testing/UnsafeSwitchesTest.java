@@ -8,6 +8,7 @@ import io.escrowstore.raft.RaftStoreConfigTest;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,22 @@ class UnsafeSwitchesTest {
         assertThat(UnsafeSwitches.on(config.toBuilder(), two.withReportDoubtAsNotApplied()).build().unsafeSwitches())
                 .containsExactly("unsafeAcknowledgeBeforeCommit", "unsafeSkipRequestDedup",
                         "unsafeReportDoubtAsNotApplied");
+    }
+
+    @Test
+    void eachSwitchAloneIsNamed() {
+        RaftStoreConfig.Builder builder = RaftStoreConfigTest.minimal();
+
+        assertThat(UnsafeSwitches.on(builder, UnsafeSwitches.NONE.withEngineFloor()).build().unsafeSwitches())
+                .containsExactly("unsafeEngineFloor");
+        assertThat(Stream.of(UnsafeSwitches.NONE.withAcknowledgeBeforeCommit(),
+                UnsafeSwitches.NONE.withLocalFollowerReads(), UnsafeSwitches.NONE.withSkipRequestDedup(),
+                UnsafeSwitches.NONE.withReportDoubtAsNotApplied(), UnsafeSwitches.NONE.withEngineFloor())
+                .map(UnsafeSwitches::names))
+                .as("one name per switch, as many as the record has switches")
+                .hasSize(UnsafeSwitches.class.getRecordComponents().length)
+                .allSatisfy(names -> assertThat(names).hasSize(1))
+                .doesNotHaveDuplicates();
     }
 
     @Test
