@@ -31,9 +31,10 @@ DASH = "–"
 def system(store):
     """The table's name of a driver's store column, or None for rows the headline leaves out.
 
-    The engine floor's rows are escrow-store rows whose store name says "floor"."""
+    The engine floor's rows are escrow-store rows whose store name says "floor" (the adapter's floor
+    rows start with "escrowstore-floor")."""
     s = store.lower()
-    if s.startswith("escrow-store"):
+    if s.startswith("escrow-store") or s.startswith("escrowstore-floor"):
         if "local reads" in s:
             return None  # an upper bound with non-linearizable reads, not a valid configuration
         return FLOOR if "floor" in s else ESCROW

@@ -102,6 +102,7 @@ import io.escrowstore.raft.internal.transport.EscrowRaftRpcFactory;
 import io.escrowstore.raft.internal.transport.RpcSerializer;
 import io.escrowstore.raft.internal.transport.ConnectionLimit;
 import io.escrowstore.raft.internal.transport.FrameLimit;
+import io.escrowstore.raft.internal.transport.BoltResponses;
 import io.escrowstore.raft.internal.transport.RoleCheckingRpcServer;
 import io.escrowstore.raft.internal.transport.ServerGuards;
 import io.escrowstore.raft.internal.transport.TransportSecurity;
@@ -226,6 +227,7 @@ public final class RaftPaymentStore implements PaymentStore {
         this.forwardProcessor = new ForwardProcessor(config.raftGroup(), proposals, leaderReadIndex);
         rpcServer.registerProcessor(forwardProcessor);
         this.forwardClient = new ForwardClient(config.raftGroup(), callbackExecutor, clientHelper());
+        BoltResponses.matchOnIoThread();
         this.router = new RequestRouter(config.self(), nodeRef, proposals, leaderReadIndex, forwardClient::forward,
                 new LeaderCalls(scheduler, callbackExecutor, config.timeSource()), config.requestTimeout(), stats);
         this.adminClient = new AdminClient(callbackExecutor, clientHelper());
