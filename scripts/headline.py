@@ -47,6 +47,11 @@ def system(store):
     return None
 
 
+def lost(rnd, name):
+    """Lost acknowledged claims of a system; the floor stores nothing, so its audit means nothing."""
+    return "n/a (stores nothing)" if name == FLOOR else fmt(rnd.lost.get(name), 0)
+
+
 def read_rows(path):
     """Every row of a results.csv that may hold several header blocks (one per driver version)."""
     rows, header = [], None
@@ -136,7 +141,7 @@ def headline(rnd):
         out.append("| " + " | ".join([
             name, way(name, mode), fmt(rate, 0), fmt(num(r, "cas_p99_ms")), fmt(cpu_ms_per_payment(r), 3),
             fmt(num(leader, "cas_p50_ms") if leader else None), fmt(num(follower, "cas_p50_ms") if follower else None),
-            fmt(rnd.lost.get(name), 0), DASH if name == ESCROW else ratio(ours_rate, rate)]) + " |")
+            lost(rnd, name), DASH if name == ESCROW else ratio(ours_rate, rate)]) + " |")
     return out
 
 
@@ -171,7 +176,7 @@ def cold(rnd):
             name, mode, str(clients), fmt(num(r, "measure_s"), 0), fmt(num(r, "committed_per_s"), 0),
             fmt(num(r, "cas_p50_ms")),
             fmt(num(r, "cas_p99_ms")), fmt(num(r, "cas_max_ms")), fmt(cpu_ms_per_payment(r), 3),
-            fmt(rnd.lost.get(name), 0)]) + " |")
+            lost(rnd, name)]) + " |")
     return out
 
 

@@ -135,6 +135,8 @@ public final class RaftPaymentStore implements PaymentStore {
     private final PaymentStateMachine fsm;
     private final RaftGroupService groupService;
     private final Node node;
+    /** The node once {@code groupService.start()} returned it (then never cleared): null before. */
+    private volatile Node raftNode;
     private final ForwardClient forwardClient;
     private final RequestRouter router;
     private final LinearizableReader reader;
@@ -206,7 +208,12 @@ public final class RaftPaymentStore implements PaymentStore {
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         this.groupService = new RaftGroupService(config.raftGroup(), Members.peer(config.self()), EngineOptions.of(config, fsm,
                 NodeOptions.defaultServiceFactory, engineFailure), rpcServer);
-        Supplier<Node> nodeRef = groupService::getRaftNode;
+        // jraft's getRaftNode() is synchronized, and close() holds that lock while it joins the threads that
+        // read this: once the node has started it is read without the lock (before, the lock waits for start)
+        Supplier<Node> nodeRef = () -> {
+            Node known = raftNode;
+            return known != null ? known : groupService.getRaftNode();
+        };
         this.logClock = new LogClock(config.timeSource(), name);
         fsm.whenApplied(logClock::observe);
         Proposer proposer = new Proposer(nodeRef, fsm, callbackExecutor, () -> logClock.stamp(fsm.leaderTerm()),
@@ -257,6 +264,7 @@ public final class RaftPaymentStore implements PaymentStore {
             throw new StoreUnavailableException("could not start node " + name + (refused != null ? ": " + refused
                     : " (see the log for jraft's reason; a corrupted snapshot or log refuses to start)"));
         }
+        this.raftNode = started;
         if (security != null && !security.isNodeClientSecured()) {
             groupService.shutdown();
             try {

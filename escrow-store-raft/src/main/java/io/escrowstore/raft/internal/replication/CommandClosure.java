@@ -15,11 +15,12 @@ import io.escrowstore.raft.internal.support.Handoff;
 
 /**
  * Completion of one proposed entry and its commands. The state machine hands it the results on
- * the FSM thread; jraft runs it with an error when the entry failed. Either way {@code onDone}
- * runs first, on that thread, so the proposer may send its next entry at once; then each answer
- * is completed as its proposal asked ({@link Answering}): the {@link Answering#WHERE_LEARNED}
- * ones right there, the others together in one task on the store's executor, never on a Raft
- * thread.
+ * the FSM thread; jraft runs it with an error when the entry failed. Either way each answer is
+ * completed as its proposal asked ({@link Answering}): the {@link Answering#WHERE_LEARNED} ones
+ * right there, the others in one task on the store's executor, never on a Raft thread. That task
+ * first runs {@code onDone}, which frees the proposer's slot and may propose the next entry: never
+ * on the FSM thread, because proposing reads the node through locks that {@code close()} holds
+ * while it waits for the FSM thread to finish.
  *
  * <p>Only {@link RaftError#EBUSY} proves the entry was never appended (leader overloaded or
  * transferring leadership); every other failure ("leader stepped down", shutdown) may hide an
@@ -38,8 +39,8 @@ final class CommandClosure implements Closure {
 
     /**
      * @param answers one per command of the entry, in its order
-     * @param onDone frees the proposer's slot for this entry; runs on the thread that completes
-     *     the entry, a Raft thread included, so it must neither block nor throw
+     * @param onDone frees the proposer's slot for this entry; runs on the store's executor, before
+     *     the answers completed there
      */
     CommandClosure(Executor executor, List<Answer> answers, Runnable onDone) {
         this.executor = executor;
@@ -78,12 +79,7 @@ final class CommandClosure implements Closure {
     }
 
     private void deliver(IntFunction<Outcome> outcome) {
-        try {
-            onDone.run();
-        } catch (RuntimeException e) {
-            LOG.error("freeing the proposer's slot after an entry failed; its answers are still delivered", e);
-        }
-        List<Runnable> onExecutor = new ArrayList<>(0);
+        List<Runnable> onExecutor = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             Answer answer = answers.get(i);
             Outcome response = outcome.apply(i);
@@ -93,8 +89,13 @@ final class CommandClosure implements Closure {
                 onExecutor.add(() -> answer.future().complete(response));
             }
         }
-        if (!onExecutor.isEmpty()) {
-            Handoff.run(executor, () -> onExecutor.forEach(Runnable::run));
-        }
+        Handoff.run(executor, () -> {
+            try {
+                onDone.run();
+            } catch (RuntimeException e) {
+                LOG.error("freeing the proposer's slot after an entry failed; its answers are still delivered", e);
+            }
+            onExecutor.forEach(Runnable::run);
+        });
     }
 }

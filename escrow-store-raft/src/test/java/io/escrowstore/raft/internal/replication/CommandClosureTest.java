@@ -146,7 +146,7 @@ class CommandClosureTest {
     }
 
     @Test
-    void theSlotIsFreedOnTheCompletingThreadBeforeTheExecutorRuns() {
+    void theSlotIsFreedOnTheExecutorNeverOnTheCompletingThread() {
         QueueExecutor executor = new QueueExecutor();
         PendingEntry applied = PendingEntry.of(executor, 3);
         PendingEntry failed = PendingEntry.of(executor);
@@ -154,6 +154,9 @@ class CommandClosureTest {
         applied.closure.complete(THREE);
         failed.closure.run(new Status(RaftError.EBUSY, "busy"));
 
+        assertThat(applied.doneRuns).hasValue(0);
+        assertThat(failed.doneRuns).hasValue(0);
+        executor.runAll();
         assertThat(applied.doneRuns).hasValue(1);
         assertThat(failed.doneRuns).hasValue(1);
     }
@@ -164,10 +167,13 @@ class CommandClosureTest {
         CompletableFuture<Outcome> blockedCaller = new CompletableFuture<>();
         CompletableFuture<Outcome> callbackUser = new CompletableFuture<>();
         CompletableFuture<Outcome> forwarded = new CompletableFuture<>();
+        List<Boolean> doneAfterTheWhereLearnedOnes = new ArrayList<>();
         CommandClosure closure = new CommandClosure(executor, List.of(
                 new CommandClosure.Answer(blockedCaller, Answering.WHERE_LEARNED),
                 new CommandClosure.Answer(callbackUser, Answering.ON_EXECUTOR),
-                new CommandClosure.Answer(forwarded, Answering.WHERE_LEARNED)), () -> { });
+                new CommandClosure.Answer(forwarded, Answering.WHERE_LEARNED)),
+                () -> doneAfterTheWhereLearnedOnes.add(blockedCaller.isDone() && forwarded.isDone()
+                        && !callbackUser.isDone()));
 
         closure.complete(THREE);
 
@@ -176,6 +182,7 @@ class CommandClosureTest {
         assertThat(callbackUser).isNotDone();
         executor.runAll();
         assertThat(callbackUser.getNow(null).result()).isEqualTo(THREE.get(1));
+        assertThat(doneAfterTheWhereLearnedOnes).containsExactly(true);
     }
 
     @Test
