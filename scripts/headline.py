@@ -23,7 +23,7 @@ WAY = {
     (ESCROW, "claim"): "linearizable read + `claim()`",
     (FLOOR, "claim"): "linearizable read + `claim()`, engine floor",
     "claim": "read + CAS",
-    "blind": "blind CAS (the failed compare returns the value)",
+    "blind": "CAS on a cached version (a failed compare refreshes the cache)",
 }
 DASH = "–"
 
