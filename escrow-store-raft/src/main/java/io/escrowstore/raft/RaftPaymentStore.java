@@ -134,9 +134,11 @@ public final class RaftPaymentStore implements PaymentStore {
     private final String name;
     private final PaymentStateMachine fsm;
     private final RaftGroupService groupService;
-    private final Node node;
-    /** The node once {@code groupService.start()} returned it (then never cleared): null before. */
-    private volatile Node raftNode;
+    /**
+     * The node once {@code groupService.start()} returned it (then never cleared): null only while
+     * the constructor runs. Volatile, because the store's own threads read it from then on.
+     */
+    private volatile Node node;
     private final ForwardClient forwardClient;
     private final RequestRouter router;
     private final LinearizableReader reader;
@@ -211,7 +213,7 @@ public final class RaftPaymentStore implements PaymentStore {
         // jraft's getRaftNode() is synchronized, and close() holds that lock while it joins the threads that
         // read this: once the node has started it is read without the lock (before, the lock waits for start)
         Supplier<Node> nodeRef = () -> {
-            Node known = raftNode;
+            Node known = node;
             return known != null ? known : groupService.getRaftNode();
         };
         this.logClock = new LogClock(config.timeSource(), name);
@@ -264,7 +266,7 @@ public final class RaftPaymentStore implements PaymentStore {
             throw new StoreUnavailableException("could not start node " + name + (refused != null ? ": " + refused
                     : " (see the log for jraft's reason; a corrupted snapshot or log refuses to start)"));
         }
-        this.raftNode = started;
+        this.node = started;
         if (security != null && !security.isNodeClientSecured()) {
             groupService.shutdown();
             try {
@@ -279,7 +281,6 @@ public final class RaftPaymentStore implements PaymentStore {
                     + " encrypted");
         }
         Node running = started;
-        this.node = running;
         membership.attach(() -> running instanceof NodeImpl impl ? impl.getCurrentConf() : null);
         snapshotPolicy.attach(() -> running);
         if (security != null) {
